@@ -1,0 +1,22 @@
+//! tidings-schema: the schema model for Avro and JSON Schema events, parsers that keep source
+//! positions, and the compatibility engine that gives a schema registry's verdict with every
+//! reason at once.
+//!
+//! ```ignore
+//! use tidings_schema::compat::{check, Level, SchemaDoc};
+//!
+//! let v1 = SchemaDoc::parse_avro("v1.avsc", r#"{"type": "record", "name": "UserRegistered",
+//!     "fields": [{"name": "id", "type": "string"}]}"#)?;
+//! let v2 = SchemaDoc::parse_avro("v2.avsc", r#"{"type": "record", "name": "UserRegistered",
+//!     "fields": [{"name": "id", "type": "string"}, {"name": "email", "type": "string"}]}"#)?;
+//! let report = check(&[v1], &v2, Level::Backward);
+//! assert!(!report.is_compatible());
+//! assert_eq!(report.findings[0].rule, "READER_FIELD_MISSING_DEFAULT_VALUE");
+//! # Ok::<(), tidings_schema::SchemaError>(())
+//! ```ignore
+
+pub mod avro;
+mod error;
+pub mod source;
+
+pub use error::SchemaError;
