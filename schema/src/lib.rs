@@ -16,6 +16,7 @@
 //! ```ignore
 
 pub mod avro;
+pub mod jsonschema;
 mod error;
 pub mod source;
 

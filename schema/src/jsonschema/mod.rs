@@ -1,0 +1,7 @@
+//! JSON Schema (drafts 7, 2019-09 and 2020-12) as events use it: the model and the loader.
+
+mod load;
+mod model;
+
+pub use load::{parse, JsonSchemaLoader};
+pub use model::*;

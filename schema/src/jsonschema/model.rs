@@ -1,0 +1,265 @@
+//! The JSON Schema model: every schema node typed by what it constrains, in an arena so that
+//! `$ref` cycles are plain indices. The shapes follow how schema registries read JSON Schema (a
+//! schema with `type` and `enum` is the conjunction of a typed schema and an enum schema; a list
+//! of types is a union of typed schemas), because compatibility verdicts must match theirs.
+
+use crate::source::Pos;
+
+/// Index of a schema node in its [`JsonSchema`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub(crate) u32);
+
+/// A loaded JSON Schema document (and the files it references).
+#[derive(Debug, Clone)]
+pub struct JsonSchema {
+    pub(crate) nodes: Vec<SchemaNode>,
+    pub(crate) root: NodeId,
+    pub(crate) files: Vec<String>,
+}
+
+impl JsonSchema {
+    /// The root schema.
+    pub fn root(&self) -> NodeId {
+        self.root
+    }
+
+    /// A node.
+    pub fn get(&self, id: NodeId) -> &SchemaNode {
+        &self.nodes[id.0 as usize]
+    }
+
+    /// The file a node was read from.
+    pub fn file_of(&self, id: NodeId) -> &str {
+        &self.files[self.get(id).file as usize]
+    }
+
+    /// The file of the root.
+    pub fn file(&self) -> &str {
+        &self.files[0]
+    }
+
+    /// Follows `$ref` nodes to the schema they name. Cycles made only of references are
+    /// rejected when loading, so this ends.
+    pub fn resolve(&self, mut id: NodeId) -> NodeId {
+        while let Kind::Ref { target, .. } = &self.get(id).kind {
+            id = *target;
+        }
+        id
+    }
+}
+
+/// One schema: what it constrains, its annotations and where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaNode {
+    /// The constraint.
+    pub kind: Kind,
+    /// Annotations that every kind may carry.
+    pub annotations: Annotations,
+    /// Where it is written.
+    pub pos: Pos,
+    pub(crate) file: u32,
+}
+
+/// `$id`, `title`, `description`, `default`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Annotations {
+    /// `$id` (or draft-4 `id`)
+    pub id: Option<String>,
+    /// `title`
+    pub title: Option<String>,
+    /// `description`
+    pub description: Option<String>,
+    /// `default`
+    pub default: Option<serde_json::Value>,
+}
+
+/// What a schema node constrains.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// `{}`: anything.
+    Empty,
+    /// `true`: anything.
+    True,
+    /// `false`: nothing.
+    False,
+    /// `"type": "boolean"`
+    Boolean,
+    /// `"type": "null"`
+    Null,
+    /// `"type": "string"` or string keywords.
+    String(StringSchema),
+    /// `"type": "number"` or `"integer"`, or numeric keywords.
+    Number(NumberSchema),
+    /// `"type": "object"` or object keywords.
+    Object(ObjectSchema),
+    /// `"type": "array"` or array keywords.
+    Array(ArraySchema),
+    /// `enum`: one of these values.
+    Enum(Vec<serde_json::Value>),
+    /// `const`: this value.
+    Const(serde_json::Value),
+    /// `allOf`, `anyOf`, `oneOf`, and the conjunction of several keyword groups in one object.
+    Combined {
+        /// How the subschemas combine.
+        criterion: Criterion,
+        /// The subschemas.
+        subschemas: Vec<NodeId>,
+    },
+    /// `not`
+    Not(NodeId),
+    /// `if` / `then` / `else`, which compatibility checks do not look into.
+    Conditional,
+    /// `$ref`, resolved.
+    Ref {
+        /// The reference as written.
+        reference: String,
+        /// The schema it names.
+        target: NodeId,
+    },
+}
+
+impl Kind {
+    /// A short name for messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Kind::Empty | Kind::True => "any value",
+            Kind::False => "no value",
+            Kind::Boolean => "boolean",
+            Kind::Null => "null",
+            Kind::String(_) => "string",
+            Kind::Number(n) if n.integer => "integer",
+            Kind::Number(_) => "number",
+            Kind::Object(_) => "object",
+            Kind::Array(_) => "array",
+            Kind::Enum(_) => "enum",
+            Kind::Const(_) => "const",
+            Kind::Combined { criterion, .. } => criterion.keyword(),
+            Kind::Not(_) => "not",
+            Kind::Conditional => "if/then/else",
+            Kind::Ref { .. } => "$ref",
+        }
+    }
+}
+
+/// How a combined schema's subschemas combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Criterion {
+    /// `allOf`: every one.
+    All,
+    /// `anyOf`: at least one.
+    Any,
+    /// `oneOf`: exactly one.
+    One,
+}
+
+impl Criterion {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Criterion::All => "allOf",
+            Criterion::Any => "anyOf",
+            Criterion::One => "oneOf",
+        }
+    }
+}
+
+/// String constraints.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StringSchema {
+    /// `minLength`
+    pub min_length: Option<u64>,
+    /// `maxLength`
+    pub max_length: Option<u64>,
+    /// `pattern`
+    pub pattern: Option<String>,
+    /// `format`
+    pub format: Option<String>,
+}
+
+/// Numeric constraints.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NumberSchema {
+    /// `"type": "integer"`
+    pub integer: bool,
+    /// `minimum`
+    pub minimum: Option<f64>,
+    /// `maximum`
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum` (draft 6 and later: a number)
+    pub exclusive_minimum: Option<f64>,
+    /// `exclusiveMaximum` (draft 6 and later: a number)
+    pub exclusive_maximum: Option<f64>,
+    /// `multipleOf`
+    pub multiple_of: Option<f64>,
+}
+
+/// Whether, and with what schema, members or items beyond the listed ones are allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Additional {
+    /// False for `additionalProperties: false` / `additionalItems: false`.
+    pub permitted: bool,
+    /// The schema they must match, when one is given.
+    pub schema: Option<NodeId>,
+}
+
+impl Default for Additional {
+    fn default() -> Self {
+        Additional {
+            permitted: true,
+            schema: None,
+        }
+    }
+}
+
+/// Object constraints.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ObjectSchema {
+    /// `properties`, in document order.
+    pub properties: Vec<(String, NodeId)>,
+    /// `required`
+    pub required: Vec<String>,
+    /// `additionalProperties`
+    pub additional: Additional,
+    /// `patternProperties`: the pattern as written and its schema.
+    pub pattern_properties: Vec<(String, NodeId)>,
+    /// `dependencies` with arrays, or `dependentRequired`.
+    pub property_dependencies: Vec<(String, Vec<String>)>,
+    /// `dependencies` with schemas, or `dependentSchemas`.
+    pub schema_dependencies: Vec<(String, NodeId)>,
+    /// `minProperties`
+    pub min_properties: Option<u64>,
+    /// `maxProperties`
+    pub max_properties: Option<u64>,
+}
+
+impl ObjectSchema {
+    /// The schema of a declared property.
+    pub fn property(&self, name: &str) -> Option<NodeId> {
+        self.properties
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
+    }
+
+    /// True when undeclared properties are allowed without any constraint.
+    pub fn is_open(&self) -> bool {
+        self.pattern_properties.is_empty() && self.additional.schema.is_none() && self.additional.permitted
+    }
+}
+
+/// Array constraints.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArraySchema {
+    /// `items` as one schema: every element.
+    pub all_items: Option<NodeId>,
+    /// `items` as an array (draft 7) or `prefixItems` (2020-12): positional schemas.
+    pub item_schemas: Option<Vec<NodeId>>,
+    /// `additionalItems`, or `items` next to `prefixItems`.
+    pub additional: Additional,
+    /// `minItems`
+    pub min_items: Option<u64>,
+    /// `maxItems`
+    pub max_items: Option<u64>,
+    /// `uniqueItems`
+    pub unique_items: bool,
+}
