@@ -2,7 +2,7 @@
 //! positions, and the compatibility engine that gives a schema registry's verdict with every
 //! reason at once.
 //!
-//! ```ignore
+//! ```
 //! use tidings_schema::compat::{check, Level, SchemaDoc};
 //!
 //! let v1 = SchemaDoc::parse_avro("v1.avsc", r#"{"type": "record", "name": "UserRegistered",
@@ -13,9 +13,10 @@
 //! assert!(!report.is_compatible());
 //! assert_eq!(report.findings[0].rule, "READER_FIELD_MISSING_DEFAULT_VALUE");
 //! # Ok::<(), tidings_schema::SchemaError>(())
-//! ```ignore
+//! ```
 
 pub mod avro;
+pub mod compat;
 pub mod jsonschema;
 mod error;
 pub mod source;

@@ -130,11 +130,6 @@ impl Kind {
             _ => &[],
         }
     }
-
-    /// True for types of the same Java `Schema.Type` (records, enums... compare names later).
-    pub(crate) fn same_type(&self, other: &Kind) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
-    }
 }
 
 /// The name of a named type. Anonymous records are tolerated only when the parser is told to

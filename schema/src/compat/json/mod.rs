@@ -1,0 +1,384 @@
+//! JSON Schema compatibility with Confluent Schema Registry's semantics: the differences between
+//! an original and an updated schema, each compatible or not under the policy. BACKWARD compares
+//! (original = old, update = new); FORWARD the other way round.
+
+mod combined;
+mod object;
+mod rules;
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+pub use rules::Difference;
+
+use super::Policy;
+use crate::jsonschema::{ArraySchema, JsonSchema, Kind, NodeId, NumberSchema, StringSchema};
+use crate::source::Pos;
+
+/// One difference and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// What changed.
+    pub difference: Difference,
+    /// Path in the schemas, as Confluent spells it (`#/properties/email`).
+    pub path: String,
+    /// Where in the original's file.
+    pub original_pos: Pos,
+    /// Where in the update's file.
+    pub update_pos: Pos,
+}
+
+/// Every difference from `original` to `update`, compatible ones included.
+pub fn differences(original: &JsonSchema, update: &JsonSchema, policy: Policy) -> Vec<Change> {
+    let mut engine = Engine {
+        original,
+        update,
+        policy,
+        memo: HashMap::new(),
+        in_progress: HashSet::new(),
+        swaps: 0,
+    };
+    let mut ctx = Ctx::default();
+    engine.compare(&mut ctx, Some(original.root()), Some(update.root()));
+    ctx.changes
+}
+
+struct Engine<'s> {
+    original: &'s JsonSchema,
+    update: &'s JsonSchema,
+    policy: Policy,
+    /// Differences of a pair relative to the pair, so that shared and recursive definitions are
+    /// compared once.
+    memo: HashMap<(NodeId, NodeId), Rc<Vec<Change>>>,
+    /// Pairs being compared: met again, they are a recursion and count as compatible.
+    in_progress: HashSet<(NodeId, NodeId)>,
+    /// How many `not`s deep the comparison is; each flips the documents' roles.
+    swaps: u32,
+}
+
+/// `not` inside `not` inside a recursive schema could flip roles forever; real schemas stop far
+/// below this.
+const MAX_SWAPS: u32 = 16;
+
+#[derive(Default)]
+struct Ctx {
+    path: Vec<String>,
+    changes: Vec<Change>,
+    /// Positions of the pair being compared.
+    pos: (Pos, Pos),
+}
+
+impl Ctx {
+    fn sub(&self) -> Ctx {
+        Ctx {
+            path: self.path.clone(),
+            changes: Vec::new(),
+            pos: self.pos,
+        }
+    }
+
+    fn path_string(&self) -> String {
+        format!("#/{}", self.path.join("/"))
+    }
+
+    fn add(&mut self, difference: Difference) {
+        let path = self.path_string();
+        self.changes.push(Change {
+            difference,
+            path,
+            original_pos: self.pos.0,
+            update_pos: self.pos.1,
+        });
+    }
+
+    fn add_at(&mut self, keyword: &str, difference: Difference) {
+        self.path.push(keyword.to_owned());
+        self.add(difference);
+        self.path.pop();
+    }
+
+    fn enter(&mut self, segment: impl Into<String>) {
+        self.path.push(segment.into());
+    }
+
+    fn leave(&mut self) {
+        self.path.pop();
+    }
+}
+
+impl Engine<'_> {
+    fn is_compatible(&self, changes: &[Change]) -> bool {
+        changes.iter().all(|c| c.difference.is_compatible(self.policy))
+    }
+
+    fn compare(&mut self, ctx: &mut Ctx, original: Option<NodeId>, update: Option<NodeId>) {
+        let (o, u) = match (original, update) {
+            (None, None) => return,
+            (None, Some(_)) => return ctx.add(Difference::SCHEMA_ADDED),
+            (Some(_), None) => return ctx.add(Difference::SCHEMA_REMOVED),
+            (Some(o), Some(u)) => (self.original.resolve(o), self.update.resolve(u)),
+        };
+        let key = (o, u);
+        let relative = if let Some(found) = self.memo.get(&key) {
+            found.clone()
+        } else if !self.in_progress.insert(key) {
+            return;
+        } else {
+            let mut sub = Ctx {
+                path: Vec::new(),
+                changes: Vec::new(),
+                pos: (self.original.get(o).pos, self.update.get(u).pos),
+            };
+            self.compare_pair(&mut sub, o, u);
+            self.in_progress.remove(&key);
+            let found = Rc::new(sub.changes);
+            self.memo.insert(key, found.clone());
+            found
+        };
+        let prefix = ctx.path_string();
+        for change in relative.iter() {
+            let path = if change.path.len() <= 2 {
+                prefix.clone()
+            } else if ctx.path.is_empty() {
+                change.path.clone()
+            } else {
+                format!("{prefix}/{}", &change.path[2..])
+            };
+            ctx.changes.push(Change { path, ..change.clone() });
+        }
+    }
+
+    fn compare_pair(&mut self, ctx: &mut Ctx, o: NodeId, u: NodeId) {
+        let (on, un) = (self.original.get(o), self.update.get(u));
+        if let Some(done) = self.compare_combined_with_single(ctx, o, u) {
+            if done {
+                return;
+            }
+        }
+        if !same_type(&on.kind, &un.kind) {
+            if matches!(on.kind, Kind::False) || matches!(un.kind, Kind::Empty | Kind::True) {
+                return;
+            }
+            return ctx.add(Difference::TYPE_CHANGED);
+        }
+        let (oa, ua) = (&on.annotations, &un.annotations);
+        if oa.id != ua.id {
+            ctx.add(Difference::ID_CHANGED);
+        }
+        if oa.title != ua.title {
+            ctx.add(Difference::TITLE_CHANGED);
+        }
+        if oa.description != ua.description {
+            ctx.add(Difference::DESCRIPTION_CHANGED);
+        }
+        if oa.default != ua.default {
+            ctx.add(Difference::DEFAULT_CHANGED);
+        }
+        match (&on.kind, &un.kind) {
+            (Kind::String(os), Kind::String(us)) => compare_strings(ctx, os, us),
+            (Kind::Number(on), Kind::Number(un)) => compare_numbers(ctx, on, un),
+            (Kind::Const(ov), Kind::Const(uv)) => {
+                if ov != uv {
+                    ctx.add_at("const", Difference::ENUM_ARRAY_CHANGED);
+                }
+            }
+            (Kind::Enum(ov), Kind::Enum(uv)) => compare_enums(ctx, ov, uv),
+            (Kind::Combined { .. }, Kind::Combined { .. }) => self.compare_combined(ctx, o, u),
+            (Kind::Not(oi), Kind::Not(ui)) => {
+                ctx.enter("not");
+                let mut sub = ctx.sub();
+                // `not` flips the direction: excluding less accepts more.
+                self.compare_swapped(&mut sub, *ui, *oi);
+                ctx.add(if self.is_compatible(&sub.changes) {
+                    Difference::NOT_TYPE_NARROWED
+                } else {
+                    Difference::NOT_TYPE_EXTENDED
+                });
+                ctx.leave();
+            }
+            (Kind::Object(oo), Kind::Object(uo)) => self.compare_objects(ctx, oo, uo),
+            (Kind::Array(oa), Kind::Array(ua)) => self.compare_arrays(ctx, oa, ua),
+            _ => {}
+        }
+    }
+
+    /// Compares with the roles of the two documents exchanged (for `not`).
+    fn compare_swapped(&mut self, ctx: &mut Ctx, update_side: NodeId, original_side: NodeId) {
+        if self.swaps >= MAX_SWAPS {
+            return;
+        }
+        let mut swapped = Engine {
+            original: self.update,
+            update: self.original,
+            policy: self.policy,
+            memo: HashMap::new(),
+            in_progress: HashSet::new(),
+            swaps: self.swaps + 1,
+        };
+        swapped.compare(ctx, Some(update_side), Some(original_side));
+    }
+
+    fn compare_arrays(&mut self, ctx: &mut Ctx, o: &ArraySchema, u: &ArraySchema) {
+        ctx.enter("items");
+        self.compare(ctx, o.all_items, u.all_items);
+        ctx.leave();
+
+        let empty = Vec::new();
+        let (os, us) = (o.item_schemas.as_ref().unwrap_or(&empty), u.item_schemas.as_ref().unwrap_or(&empty));
+        let open = |a: &ArraySchema| a.additional.schema.is_none() && a.additional.permitted;
+        for index in 0..os.len().max(us.len()) {
+            ctx.enter(format!("items/{index}"));
+            match (os.get(index), us.get(index)) {
+                (Some(oi), Some(ui)) => self.compare(ctx, Some(*oi), Some(*ui)),
+                (Some(oi), None) => {
+                    if open(u) {
+                        ctx.add(Difference::ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL);
+                    } else if let Some(partial) = u.additional.schema {
+                        let mut sub = ctx.sub();
+                        self.compare(&mut sub, Some(*oi), Some(partial));
+                        let ok = self.is_compatible(&sub.changes);
+                        ctx.changes.extend(sub.changes);
+                        ctx.add(if ok {
+                            Difference::ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                        } else {
+                            Difference::ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                        });
+                    } else if matches!(self.original.get(self.original.resolve(*oi)).kind, Kind::False) {
+                        ctx.add(Difference::ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL);
+                    } else {
+                        ctx.add(Difference::ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL);
+                    }
+                }
+                (None, Some(ui)) => {
+                    if open(o) {
+                        if matches!(self.update.get(self.update.resolve(*ui)).kind, Kind::Empty | Kind::True) {
+                            ctx.add(Difference::ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL);
+                        } else {
+                            ctx.add(Difference::ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
+                        }
+                    } else if let Some(partial) = o.additional.schema {
+                        let mut sub = ctx.sub();
+                        self.compare(&mut sub, Some(partial), Some(*ui));
+                        let ok = self.is_compatible(&sub.changes);
+                        ctx.changes.extend(sub.changes);
+                        ctx.add(if ok {
+                            Difference::ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                        } else {
+                            Difference::ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                        });
+                    } else {
+                        ctx.add(Difference::ITEM_ADDED_TO_CLOSED_CONTENT_MODEL);
+                    }
+                }
+                (None, None) => {}
+            }
+            ctx.leave();
+        }
+
+        ctx.enter("additionalItems");
+        let (oa, ua) = (&o.additional, &u.additional);
+        if oa.permitted != ua.permitted {
+            ctx.add(if oa.permitted {
+                Difference::ADDITIONAL_ITEMS_REMOVED
+            } else {
+                Difference::ADDITIONAL_ITEMS_ADDED
+            });
+        } else if oa.schema.is_none() && ua.schema.is_some() {
+            ctx.add(Difference::ADDITIONAL_ITEMS_NARROWED);
+        } else if oa.schema.is_some() && ua.schema.is_none() {
+            ctx.add(Difference::ADDITIONAL_ITEMS_EXTENDED);
+        } else {
+            self.compare(ctx, oa.schema, ua.schema);
+        }
+        ctx.leave();
+
+        use Difference::*;
+        compare_limit(ctx, "maxItems", o.max_items, u.max_items, [MAX_ITEMS_ADDED, MAX_ITEMS_REMOVED, MAX_ITEMS_INCREASED, MAX_ITEMS_DECREASED]);
+        compare_limit(ctx, "minItems", o.min_items, u.min_items, [MIN_ITEMS_ADDED, MIN_ITEMS_REMOVED, MIN_ITEMS_INCREASED, MIN_ITEMS_DECREASED]);
+        if o.unique_items != u.unique_items {
+            ctx.add_at("uniqueItems", if o.unique_items { UNIQUE_ITEMS_REMOVED } else { UNIQUE_ITEMS_ADDED });
+        }
+    }
+}
+
+/// Whether two nodes are schemas of the same type (any two combinations are; numbers and
+/// integers are; `{}` and `true` are).
+fn same_type(a: &Kind, b: &Kind) -> bool {
+    match (a, b) {
+        (Kind::Combined { .. }, Kind::Combined { .. })
+        | (Kind::Number(_), Kind::Number(_))
+        | (Kind::Empty | Kind::True, Kind::Empty | Kind::True) => true,
+        _ => std::mem::discriminant(a) == std::mem::discriminant(b),
+    }
+}
+
+/// `added`, `removed`, `increased`, `decreased`, in that order.
+fn compare_limit<T: PartialOrd + Copy>(ctx: &mut Ctx, keyword: &str, o: Option<T>, u: Option<T>, kinds: [Difference; 4]) {
+    let kind = match (o, u) {
+        (None, Some(_)) => kinds[0],
+        (Some(_), None) => kinds[1],
+        (Some(o), Some(u)) if o < u => kinds[2],
+        (Some(o), Some(u)) if o > u => kinds[3],
+        _ => return,
+    };
+    ctx.add_at(keyword, kind);
+}
+
+fn compare_strings(ctx: &mut Ctx, o: &StringSchema, u: &StringSchema) {
+    use Difference::*;
+    compare_limit(ctx, "maxLength", o.max_length, u.max_length, [MAX_LENGTH_ADDED, MAX_LENGTH_REMOVED, MAX_LENGTH_INCREASED, MAX_LENGTH_DECREASED]);
+    compare_limit(ctx, "minLength", o.min_length, u.min_length, [MIN_LENGTH_ADDED, MIN_LENGTH_REMOVED, MIN_LENGTH_INCREASED, MIN_LENGTH_DECREASED]);
+    match (&o.pattern, &u.pattern) {
+        (None, Some(_)) => ctx.add_at("pattern", PATTERN_ADDED),
+        (Some(_), None) => ctx.add_at("pattern", PATTERN_REMOVED),
+        (Some(a), Some(b)) if a != b => ctx.add_at("pattern", PATTERN_CHANGED),
+        _ => {}
+    }
+}
+
+fn compare_numbers(ctx: &mut Ctx, o: &NumberSchema, u: &NumberSchema) {
+    use Difference::*;
+    compare_limit(ctx, "maximum", o.maximum, u.maximum, [MAXIMUM_ADDED, MAXIMUM_REMOVED, MAXIMUM_INCREASED, MAXIMUM_DECREASED]);
+    compare_limit(ctx, "minimum", o.minimum, u.minimum, [MINIMUM_ADDED, MINIMUM_REMOVED, MINIMUM_INCREASED, MINIMUM_DECREASED]);
+    compare_limit(ctx, "exclusiveMaximum", o.exclusive_maximum, u.exclusive_maximum, [EXCLUSIVE_MAXIMUM_ADDED, EXCLUSIVE_MAXIMUM_REMOVED, EXCLUSIVE_MAXIMUM_INCREASED, EXCLUSIVE_MAXIMUM_DECREASED]);
+    compare_limit(ctx, "exclusiveMinimum", o.exclusive_minimum, u.exclusive_minimum, [EXCLUSIVE_MINIMUM_ADDED, EXCLUSIVE_MINIMUM_REMOVED, EXCLUSIVE_MINIMUM_INCREASED, EXCLUSIVE_MINIMUM_DECREASED]);
+    match (o.multiple_of, u.multiple_of) {
+        (None, Some(_)) => ctx.add_at("multipleOf", MULTIPLE_OF_ADDED),
+        (Some(_), None) => ctx.add_at("multipleOf", MULTIPLE_OF_REMOVED),
+        (Some(a), Some(b)) if a != b => {
+            let kind = if is_multiple(b, a) {
+                MULTIPLE_OF_EXPANDED
+            } else if is_multiple(a, b) {
+                MULTIPLE_OF_REDUCED
+            } else {
+                MULTIPLE_OF_CHANGED
+            };
+            ctx.add_at("multipleOf", kind);
+        }
+        _ => {}
+    }
+    if o.integer != u.integer {
+        ctx.add(if o.integer { TYPE_EXTENDED } else { TYPE_NARROWED });
+    }
+}
+
+/// Whether `a` is a whole multiple of `b` (both positive).
+fn is_multiple(a: f64, b: f64) -> bool {
+    let ratio = a / b;
+    ratio.is_finite() && (ratio - ratio.round()).abs() < 1e-9
+}
+
+fn compare_enums(ctx: &mut Ctx, o: &[serde_json::Value], u: &[serde_json::Value]) {
+    let contains_all = |a: &[serde_json::Value], b: &[serde_json::Value]| b.iter().all(|v| a.contains(v));
+    if contains_all(o, u) && contains_all(u, o) {
+        return;
+    }
+    let kind = if contains_all(u, o) {
+        Difference::ENUM_ARRAY_EXTENDED
+    } else if contains_all(o, u) {
+        Difference::ENUM_ARRAY_NARROWED
+    } else {
+        Difference::ENUM_ARRAY_CHANGED
+    };
+    ctx.add_at("enum", kind);
+}

@@ -1,0 +1,158 @@
+//! Objects: required properties, properties against open, closed and partially open content
+//! models, dependencies, additional properties and size limits.
+
+use super::{compare_limit, Ctx, Difference, Engine};
+use crate::jsonschema::{Kind, NodeId, ObjectSchema};
+
+impl Engine<'_> {
+    pub(super) fn compare_objects(&mut self, ctx: &mut Ctx, o: &ObjectSchema, u: &ObjectSchema) {
+        use Difference::*;
+        ctx.enter("required");
+        for (name, _) in &o.properties {
+            let Some(update_schema) = u.property(name) else { continue };
+            let (was, is) = (o.required.contains(name), u.required.contains(name));
+            if was && !is {
+                ctx.add_at(name, REQUIRED_ATTRIBUTE_REMOVED);
+            } else if !was && is {
+                let kind = if self.has_default(false, update_schema) { REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED } else { REQUIRED_ATTRIBUTE_ADDED };
+                ctx.add_at(name, kind);
+            }
+        }
+        ctx.leave();
+
+        ctx.enter("properties");
+        let names = o.properties.iter().map(|(n, _)| n).chain(u.properties.iter().map(|(n, _)| n).filter(|n| o.property(n).is_none()));
+        for name in names {
+            ctx.enter(name.clone());
+            match (o.property(name), u.property(name)) {
+                (Some(os), Some(us)) => self.compare(ctx, Some(os), Some(us)),
+                (Some(os), None) => self.property_removed(ctx, name, os, u),
+                (None, Some(us)) => self.property_added(ctx, name, us, o, u),
+                (None, None) => {}
+            }
+            ctx.leave();
+        }
+        ctx.leave();
+
+        ctx.enter("dependencies");
+        let keys = o.property_dependencies.iter().map(|(k, _)| k).chain(u.property_dependencies.iter().map(|(k, _)| k));
+        let mut seen = Vec::new();
+        for key in keys {
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let find = |deps: &[(String, Vec<String>)]| deps.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+            let kind = match (find(&o.property_dependencies), find(&u.property_dependencies)) {
+                (_, None) => Some(DEPENDENCY_ARRAY_REMOVED),
+                (None, Some(_)) => Some(DEPENDENCY_ARRAY_ADDED),
+                (Some(a), Some(b)) => {
+                    let contains_all = |x: &[String], y: &[String]| y.iter().all(|v| x.contains(v));
+                    if contains_all(&a, &b) && contains_all(&b, &a) {
+                        None
+                    } else if contains_all(&b, &a) {
+                        Some(DEPENDENCY_ARRAY_EXTENDED)
+                    } else if contains_all(&a, &b) {
+                        Some(DEPENDENCY_ARRAY_NARROWED)
+                    } else {
+                        Some(DEPENDENCY_ARRAY_CHANGED)
+                    }
+                }
+            };
+            if let Some(kind) = kind {
+                ctx.add_at(key, kind);
+            }
+        }
+        let mut seen = Vec::new();
+        for key in o.schema_dependencies.iter().map(|(k, _)| k).chain(u.schema_dependencies.iter().map(|(k, _)| k)) {
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let find = |deps: &[(String, NodeId)]| deps.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+            ctx.enter(key.clone());
+            match (find(&o.schema_dependencies), find(&u.schema_dependencies)) {
+                (_, None) => ctx.add(DEPENDENCY_SCHEMA_REMOVED),
+                (None, Some(_)) => ctx.add(DEPENDENCY_SCHEMA_ADDED),
+                (Some(a), Some(b)) => self.compare(ctx, Some(a), Some(b)),
+            }
+            ctx.leave();
+        }
+        ctx.leave();
+
+        ctx.enter("additionalProperties");
+        let (oa, ua) = (&o.additional, &u.additional);
+        if oa.permitted != ua.permitted {
+            ctx.add(if ua.permitted { ADDITIONAL_PROPERTIES_ADDED } else { ADDITIONAL_PROPERTIES_REMOVED });
+        } else if oa.schema.is_none() && ua.schema.is_some() {
+            ctx.add(ADDITIONAL_PROPERTIES_NARROWED);
+        } else if oa.schema.is_some() && ua.schema.is_none() {
+            ctx.add(ADDITIONAL_PROPERTIES_EXTENDED);
+        } else {
+            self.compare(ctx, oa.schema, ua.schema);
+        }
+        ctx.leave();
+
+        compare_limit(ctx, "maxProperties", o.max_properties, u.max_properties, [MAX_PROPERTIES_ADDED, MAX_PROPERTIES_REMOVED, MAX_PROPERTIES_INCREASED, MAX_PROPERTIES_DECREASED]);
+        compare_limit(ctx, "minProperties", o.min_properties, u.min_properties, [MIN_PROPERTIES_ADDED, MIN_PROPERTIES_REMOVED, MIN_PROPERTIES_INCREASED, MIN_PROPERTIES_DECREASED]);
+    }
+
+    /// Only the update's content model matters: a property may go where the update still
+    /// accepts it.
+    fn property_removed(&mut self, ctx: &mut Ctx, name: &str, original_schema: NodeId, u: &ObjectSchema) {
+        use Difference::*;
+        if u.is_open() {
+            return ctx.add(PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL);
+        }
+        if let Some(partial) = partially_open_schema(u, name) {
+            let mut sub = ctx.sub();
+            self.compare(&mut sub, Some(original_schema), Some(partial));
+            let ok = self.is_compatible(&sub.changes);
+            ctx.changes.extend(sub.changes);
+            ctx.add(if ok { PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL } else { PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL });
+        } else if matches!(self.original.get(self.original.resolve(original_schema)).kind, Kind::False) {
+            ctx.add(PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL);
+        } else {
+            ctx.add(PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL);
+        }
+    }
+
+    /// Only the original's content model matters: a property may be added where the original
+    /// never let anything else in.
+    fn property_added(&mut self, ctx: &mut Ctx, name: &str, update_schema: NodeId, o: &ObjectSchema, u: &ObjectSchema) {
+        use Difference::*;
+        if o.is_open() {
+            let accepts_anything = matches!(self.update.get(self.update.resolve(update_schema)).kind, Kind::Empty | Kind::True);
+            return ctx.add(if accepts_anything { PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL } else { PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL });
+        }
+        if let Some(partial) = partially_open_schema(o, name) {
+            let mut sub = ctx.sub();
+            self.compare(&mut sub, Some(partial), Some(update_schema));
+            let ok = self.is_compatible(&sub.changes);
+            ctx.changes.extend(sub.changes);
+            ctx.add(if ok { PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL } else { PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL });
+        }
+        if u.required.iter().any(|r| r == name) {
+            ctx.add(if self.has_default(false, update_schema) { REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL } else { REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL });
+        } else {
+            ctx.add(OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL);
+        }
+    }
+
+    fn has_default(&self, original_side: bool, id: NodeId) -> bool {
+        let doc = if original_side { self.original } else { self.update };
+        doc.get(id).annotations.default.is_some() || doc.get(doc.resolve(id)).annotations.default.is_some()
+    }
+}
+
+/// The schema that covers an undeclared property: the first matching pattern property, else
+/// the schema of additional properties.
+fn partially_open_schema(object: &ObjectSchema, name: &str) -> Option<NodeId> {
+    for (pattern, schema) in &object.pattern_properties {
+        // Patterns were validated when the schema was loaded.
+        if regex::Regex::new(pattern).is_ok_and(|re| re.is_match(name)) {
+            return Some(*schema);
+        }
+    }
+    object.additional.schema
+}

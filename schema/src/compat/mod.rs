@@ -1,0 +1,203 @@
+//! The compatibility engine: a candidate version against the previous ones, at one of
+//! Confluent's seven levels, with every finding.
+//!
+//! Which pairs a level checks, and in which direction, is the table in [`Level::directions`] and
+//! [`Level::is_transitive`]; the format-specific checkers in [`avro`] and [`json`] know nothing
+//! of levels.
+
+pub mod avro;
+pub mod json;
+mod report;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use report::{Finding, Location, Report};
+
+use crate::avro::{AvroSchema, SourceFile};
+use crate::error::SchemaError;
+use crate::jsonschema::JsonSchema;
+
+/// Confluent Schema Registry's compatibility levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Level {
+    /// The new version reads data of the latest one.
+    Backward,
+    /// The new version reads data of every previous one.
+    BackwardTransitive,
+    /// The latest version reads data of the new one.
+    Forward,
+    /// Every previous version reads data of the new one.
+    ForwardTransitive,
+    /// Backward and forward against the latest version.
+    Full,
+    /// Backward and forward against every previous version.
+    FullTransitive,
+    /// No check.
+    None,
+}
+
+/// Which way data flows in a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Consumers on the new version read data written with an old one.
+    Backward,
+    /// Consumers on an old version read data written with the new one.
+    Forward,
+}
+
+impl Level {
+    /// Every level, in Confluent's order.
+    pub const ALL: [Level; 7] = [
+        Level::Backward,
+        Level::BackwardTransitive,
+        Level::Forward,
+        Level::ForwardTransitive,
+        Level::Full,
+        Level::FullTransitive,
+        Level::None,
+    ];
+
+    /// The directions this level checks.
+    pub fn directions(self) -> &'static [Direction] {
+        match self {
+            Level::Backward | Level::BackwardTransitive => &[Direction::Backward],
+            Level::Forward | Level::ForwardTransitive => &[Direction::Forward],
+            Level::Full | Level::FullTransitive => &[Direction::Backward, Direction::Forward],
+            Level::None => &[],
+        }
+    }
+
+    /// Whether every previous version is checked, not only the latest.
+    pub fn is_transitive(self) -> bool {
+        matches!(
+            self,
+            Level::BackwardTransitive | Level::ForwardTransitive | Level::FullTransitive
+        )
+    }
+
+    /// Confluent's spelling (`FULL_TRANSITIVE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Backward => "BACKWARD",
+            Level::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Level::Forward => "FORWARD",
+            Level::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Level::Full => "FULL",
+            Level::FullTransitive => "FULL_TRANSITIVE",
+            Level::None => "NONE",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A level name that is not one of the seven.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown compatibility level `{0}`: expected one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE")]
+pub struct UnknownLevel(pub String);
+
+impl FromStr for Level {
+    type Err = UnknownLevel;
+
+    /// Case-insensitive; `-` may stand for `_` (`full-transitive`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_uppercase().replace('-', "_");
+        Level::ALL
+            .into_iter()
+            .find(|l| l.as_str() == wanted)
+            .ok_or_else(|| UnknownLevel(s.to_owned()))
+    }
+}
+
+/// How strictly JSON Schema changes to content models are judged (Confluent's policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// Properties may not appear in or vanish from open content models; the registry default.
+    #[default]
+    Strict,
+    /// Also accepts property and additional-property changes that are safe only when producers
+    /// never send undeclared properties.
+    Lenient,
+}
+
+/// A schema of either format, ready to be compared.
+#[derive(Debug, Clone)]
+pub enum SchemaDoc {
+    /// An Avro schema.
+    Avro(AvroSchema),
+    /// A JSON Schema.
+    Json(JsonSchema),
+}
+
+impl SchemaDoc {
+    /// Parses an Avro schema file's text.
+    ///
+    /// # Errors
+    /// See [`crate::avro::AvroParser::parse`].
+    pub fn parse_avro(name: &str, text: &str) -> Result<SchemaDoc, SchemaError> {
+        crate::avro::AvroParser::new()
+            .parse(SourceFile { name, text })
+            .map(SchemaDoc::Avro)
+    }
+
+    /// Parses a JSON Schema file's text.
+    ///
+    /// # Errors
+    /// See [`crate::jsonschema::JsonSchemaLoader::load_str`].
+    pub fn parse_json(name: &str, text: &str) -> Result<SchemaDoc, SchemaError> {
+        crate::jsonschema::parse(name, text).map(SchemaDoc::Json)
+    }
+
+    /// The file the schema was read from.
+    pub fn file(&self) -> &str {
+        match self {
+            SchemaDoc::Avro(s) => &s.file,
+            SchemaDoc::Json(s) => s.file(),
+        }
+    }
+
+    /// `avro` or `json`.
+    pub fn format(&self) -> &'static str {
+        match self {
+            SchemaDoc::Avro(_) => "avro",
+            SchemaDoc::Json(_) => "json",
+        }
+    }
+}
+
+/// Options of a check.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// The JSON Schema policy.
+    pub policy: Policy,
+}
+
+/// Checks `new` against `previous` (oldest first) at `level`, with the default options.
+pub fn check(previous: &[SchemaDoc], new: &SchemaDoc, level: Level) -> Report {
+    check_with(previous, new, level, Options::default())
+}
+
+/// Checks `new` against `previous` (oldest first) at `level`. Non-transitive levels look at the
+/// latest previous version only; transitive ones at every one, newest first.
+pub fn check_with(previous: &[SchemaDoc], new: &SchemaDoc, level: Level, options: Options) -> Report {
+    let mut report = Report::new(level);
+    let indices: Vec<usize> = if level.is_transitive() {
+        (0..previous.len()).rev().collect()
+    } else {
+        previous.len().checked_sub(1).into_iter().collect()
+    };
+    for index in indices {
+        for &direction in level.directions() {
+            report.extend(report::compare(&previous[index], index, new, direction, options));
+        }
+    }
+    report
+}
