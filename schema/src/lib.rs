@@ -17,8 +17,8 @@
 
 pub mod avro;
 pub mod compat;
-pub mod jsonschema;
 mod error;
+pub mod jsonschema;
 pub mod source;
 
 pub use error::SchemaError;

@@ -462,7 +462,8 @@ mod tests {
 
     #[test]
     fn matches_serde_json_on_values() {
-        let text = r#"{"x": [1, -2.5, 1e3, true, false, null, {"y": "z"}], "big": 18446744073709551615}"#;
+        let text =
+            r#"{"x": [1, -2.5, 1e3, true, false, null, {"y": "z"}], "big": 18446744073709551615}"#;
         let ours = parse(text).unwrap().to_json();
         let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(ours, theirs);
@@ -474,7 +475,16 @@ mod tests {
         assert_eq!(err.pos, Pos { line: 3, col: 7 });
         assert!(err.message.contains("expected `:`"), "{}", err.message);
         for bad in [
-            "", "{", "[1,]", "01", "1.", "\"abc", "tru", "{\"a\":1}x", "\"\\x\"", "\"\\ud800\"",
+            "",
+            "{",
+            "[1,]",
+            "01",
+            "1.",
+            "\"abc",
+            "tru",
+            "{\"a\":1}x",
+            "\"\\x\"",
+            "\"\\ud800\"",
         ] {
             assert!(parse(bad).is_err(), "{bad:?} should be rejected");
         }

@@ -213,11 +213,17 @@ impl Builder<'_> {
         }
     }
 
-    fn parse_object(&mut self, node: &Node, namespace: Option<&str>) -> Result<TypeId, SchemaError> {
+    fn parse_object(
+        &mut self,
+        node: &Node,
+        namespace: Option<&str>,
+    ) -> Result<TypeId, SchemaError> {
         let Some(type_member) = node.get("type") else {
             return Err(self
                 .error(node.pos, "schema object has no `type`")
-                .with_help("add \"type\": \"record\" (or enum, fixed, array, map, or a primitive)"));
+                .with_help(
+                    "add \"type\": \"record\" (or enum, fixed, array, map, or a primitive)",
+                ));
         };
         let type_name = match &type_member.value.value {
             Value::String(s) => s.as_str(),
@@ -229,13 +235,17 @@ impl Builder<'_> {
             "enum" => self.parse_enum(node, namespace)?,
             "fixed" => self.parse_fixed(node, namespace)?,
             "array" => {
-                let items = self.required(node, "items", "add \"items\": the type of the elements")?;
+                let items =
+                    self.required(node, "items", "add \"items\": the type of the elements")?;
                 let items = self.parse_type(&items.value, namespace)?;
                 self.push(Kind::Array(items), node.pos)
             }
             "map" => {
-                let values =
-                    self.required(node, "values", "add \"values\": the type of the map's values")?;
+                let values = self.required(
+                    node,
+                    "values",
+                    "add \"values\": the type of the map's values",
+                )?;
                 let values = self.parse_type(&values.value, namespace)?;
                 self.push(Kind::Map(values), node.pos)
             }
@@ -252,9 +262,16 @@ impl Builder<'_> {
         Ok(id)
     }
 
-    fn required<'n>(&self, node: &'n Node, key: &str, help: &str) -> Result<&'n Member, SchemaError> {
-        node.get(key)
-            .ok_or_else(|| self.error(node.pos, format!("missing `{key}`")).with_help(help))
+    fn required<'n>(
+        &self,
+        node: &'n Node,
+        key: &str,
+        help: &str,
+    ) -> Result<&'n Member, SchemaError> {
+        node.get(key).ok_or_else(|| {
+            self.error(node.pos, format!("missing `{key}`"))
+                .with_help(help)
+        })
     }
 
     fn optional_string(&self, node: &Node, key: &str) -> Result<Option<String>, SchemaError> {
@@ -288,7 +305,10 @@ impl Builder<'_> {
             Some(m) => match m.value.as_str() {
                 Some(s) => (s, m.value.pos),
                 None => {
-                    return Err(self.error(m.value.pos, format!("`name` must be a string, found {}", m.value.kind())))
+                    return Err(self.error(
+                        m.value.pos,
+                        format!("`name` must be a string, found {}", m.value.kind()),
+                    ))
                 }
             },
         };
@@ -308,11 +328,16 @@ impl Builder<'_> {
                 let pos = node.get("namespace").map_or(name.1, |m| m.value.pos);
                 return Err(self
                     .error(pos, format!("invalid namespace `{ns}`"))
-                    .with_help("a namespace is names separated by dots, such as `com.example.identity`"));
+                    .with_help(
+                        "a namespace is names separated by dots, such as `com.example.identity`",
+                    ));
             }
         }
         if PRIMITIVES.contains(&short.as_str()) && ns.as_deref().unwrap_or("").is_empty() {
-            return Err(self.error(name.1, format!("`{short}` is a primitive type and cannot be redefined")));
+            return Err(self.error(
+                name.1,
+                format!("`{short}` is a primitive type and cannot be redefined"),
+            ));
         }
         Ok(Name {
             name: short,
@@ -322,7 +347,9 @@ impl Builder<'_> {
 
     fn invalid_name(&self, pos: Pos, name: &str, what: &str) -> SchemaError {
         self.error(pos, format!("invalid {what} `{name}`"))
-            .with_help("Avro names start with a letter or `_` and contain only letters, digits and `_`")
+            .with_help(
+                "Avro names start with a letter or `_` and contain only letters, digits and `_`",
+            )
     }
 
     fn aliases(&self, node: &Node, namespace: Option<&str>) -> Result<Vec<String>, SchemaError> {
@@ -330,13 +357,22 @@ impl Builder<'_> {
             return Ok(Vec::new());
         };
         let items = m.value.as_array().ok_or_else(|| {
-            self.error(m.value.pos, format!("`aliases` must be an array of names, found {}", m.value.kind()))
+            self.error(
+                m.value.pos,
+                format!(
+                    "`aliases` must be an array of names, found {}",
+                    m.value.kind()
+                ),
+            )
         })?;
         items
             .iter()
             .map(|alias| {
                 let text = alias.as_str().ok_or_else(|| {
-                    self.error(alias.pos, format!("an alias must be a string, found {}", alias.kind()))
+                    self.error(
+                        alias.pos,
+                        format!("an alias must be a string, found {}", alias.kind()),
+                    )
                 })?;
                 if !text.split('.').all(is_valid_name) {
                     return Err(self.invalid_name(alias.pos, text, "alias"));
@@ -363,7 +399,11 @@ impl Builder<'_> {
         Ok(id)
     }
 
-    fn parse_record(&mut self, node: &Node, namespace: Option<&str>) -> Result<TypeId, SchemaError> {
+    fn parse_record(
+        &mut self,
+        node: &Node,
+        namespace: Option<&str>,
+    ) -> Result<TypeId, SchemaError> {
         let name = self.named(node, namespace, "record")?;
         let aliases = self.aliases(node, name.namespace.as_deref())?;
         let doc = self.optional_string(node, "doc")?;
@@ -375,16 +415,33 @@ impl Builder<'_> {
             fields: Vec::new(),
         };
         let id = self.define(&name, Kind::Record(record), node.pos)?;
-        let fields_member = self.required(node, "fields", "add \"fields\": [] with the record's fields")?;
+        let fields_member = self.required(
+            node,
+            "fields",
+            "add \"fields\": [] with the record's fields",
+        )?;
         let items = fields_member.value.as_array().ok_or_else(|| {
-            self.error(fields_member.value.pos, format!("`fields` must be an array, found {}", fields_member.value.kind()))
+            self.error(
+                fields_member.value.pos,
+                format!(
+                    "`fields` must be an array, found {}",
+                    fields_member.value.kind()
+                ),
+            )
         })?;
         let mut fields: Vec<Field> = Vec::with_capacity(items.len());
         for item in items {
             let field = self.parse_field(item, name.namespace.as_deref())?;
             if fields.iter().any(|f| f.name == field.name) {
                 return Err(self
-                    .error(item.pos, format!("duplicate field `{}` in record `{}`", field.name, name.fullname()))
+                    .error(
+                        item.pos,
+                        format!(
+                            "duplicate field `{}` in record `{}`",
+                            field.name,
+                            name.fullname()
+                        ),
+                    )
                     .with_help("field names must be unique within a record"));
             }
             fields.push(field);
@@ -397,11 +454,20 @@ impl Builder<'_> {
 
     fn parse_field(&mut self, node: &Node, namespace: Option<&str>) -> Result<Field, SchemaError> {
         if node.as_object().is_none() {
-            return Err(self.error(node.pos, format!("a field must be an object, found {}", node.kind())));
+            return Err(self.error(
+                node.pos,
+                format!("a field must be an object, found {}", node.kind()),
+            ));
         }
         let name_member = self.required(node, "name", "add \"name\": the field's name")?;
         let name = name_member.value.as_str().ok_or_else(|| {
-            self.error(name_member.value.pos, format!("`name` must be a string, found {}", name_member.value.kind()))
+            self.error(
+                name_member.value.pos,
+                format!(
+                    "`name` must be a string, found {}",
+                    name_member.value.kind()
+                ),
+            )
         })?;
         if !is_valid_name(name) {
             return Err(self.invalid_name(name_member.value.pos, name, "field name"));
@@ -413,7 +479,10 @@ impl Builder<'_> {
             Some(_) => self.aliases(node, None)?,
         };
         if let Some(order) = node.get("order") {
-            if !matches!(order.value.as_str(), Some("ascending" | "descending" | "ignore")) {
+            if !matches!(
+                order.value.as_str(),
+                Some("ascending" | "descending" | "ignore")
+            ) {
                 return Err(self
                     .error(order.value.pos, "invalid `order`")
                     .with_help("use \"ascending\", \"descending\" or \"ignore\""));
@@ -421,8 +490,13 @@ impl Builder<'_> {
         }
         let default = node.get("default").map(|m| {
             let value = m.value.to_json();
-            self.defaults
-                .push((ty, value.clone(), m.value.pos, self.file_index(), name.to_owned()));
+            self.defaults.push((
+                ty,
+                value.clone(),
+                m.value.pos,
+                self.file_index(),
+                name.to_owned(),
+            ));
             value
         });
         Ok(Field {
@@ -441,18 +515,30 @@ impl Builder<'_> {
         let doc = self.optional_string(node, "doc")?;
         let symbols_member = self.required(node, "symbols", "add \"symbols\": [\"A\", \"B\"]")?;
         let items = symbols_member.value.as_array().ok_or_else(|| {
-            self.error(symbols_member.value.pos, format!("`symbols` must be an array, found {}", symbols_member.value.kind()))
+            self.error(
+                symbols_member.value.pos,
+                format!(
+                    "`symbols` must be an array, found {}",
+                    symbols_member.value.kind()
+                ),
+            )
         })?;
         let mut symbols: Vec<String> = Vec::with_capacity(items.len());
         for item in items {
             let symbol = item.as_str().ok_or_else(|| {
-                self.error(item.pos, format!("an enum symbol must be a string, found {}", item.kind()))
+                self.error(
+                    item.pos,
+                    format!("an enum symbol must be a string, found {}", item.kind()),
+                )
             })?;
             if !is_valid_name(symbol) {
                 return Err(self.invalid_name(item.pos, symbol, "enum symbol"));
             }
             if symbols.iter().any(|s| s == symbol) {
-                return Err(self.error(item.pos, format!("duplicate symbol `{symbol}` in enum `{}`", name.fullname())));
+                return Err(self.error(
+                    item.pos,
+                    format!("duplicate symbol `{symbol}` in enum `{}`", name.fullname()),
+                ));
             }
             symbols.push(symbol.to_owned());
         }
@@ -461,7 +547,10 @@ impl Builder<'_> {
             if !symbols.contains(default) {
                 let pos = node.get("default").map_or(node.pos, |m| m.value.pos);
                 return Err(self
-                    .error(pos, format!("enum default `{default}` is not one of the symbols"))
+                    .error(
+                        pos,
+                        format!("enum default `{default}` is not one of the symbols"),
+                    )
                     .with_help(format!("use one of: {}", symbols.join(", "))));
             }
         }
@@ -484,7 +573,10 @@ impl Builder<'_> {
             _ => None,
         }
         .ok_or_else(|| {
-            self.error(size_member.value.pos, "`size` must be a non-negative integer")
+            self.error(
+                size_member.value.pos,
+                "`size` must be a non-negative integer",
+            )
         })?;
         let kind = Kind::Fixed(Fixed {
             name: name.clone(),
@@ -512,14 +604,24 @@ impl Builder<'_> {
         let parsed = match (logical, kind) {
             ("decimal", Kind::Bytes | Kind::Fixed(_)) => {
                 let precision = number("precision").filter(|p| *p > 0);
-                let scale = if node.get("scale").is_some() { number("scale") } else { Some(0) };
+                let scale = if node.get("scale").is_some() {
+                    number("scale")
+                } else {
+                    Some(0)
+                };
                 match (precision, scale, kind) {
-                    (Some(p), Some(s), Kind::Fixed(f)) if s <= p && u64::from(p) <= max_decimal_digits(f.size) => {
-                        Some(LogicalType::Decimal { precision: p, scale: s })
+                    (Some(p), Some(s), Kind::Fixed(f))
+                        if s <= p && u64::from(p) <= max_decimal_digits(f.size) =>
+                    {
+                        Some(LogicalType::Decimal {
+                            precision: p,
+                            scale: s,
+                        })
                     }
-                    (Some(p), Some(s), Kind::Bytes) if s <= p => {
-                        Some(LogicalType::Decimal { precision: p, scale: s })
-                    }
+                    (Some(p), Some(s), Kind::Bytes) if s <= p => Some(LogicalType::Decimal {
+                        precision: p,
+                        scale: s,
+                    }),
                     _ => None,
                 }
             }
@@ -600,7 +702,11 @@ impl Builder<'_> {
                 let key = match &ty.kind {
                     Kind::Union(_) => {
                         return Err(self
-                            .error_in(file, self.types[union.0 as usize].pos, "a union may not contain a union")
+                            .error_in(
+                                file,
+                                self.types[union.0 as usize].pos,
+                                "a union may not contain a union",
+                            )
                             .with_help("list the inner union's branches in the outer union"))
                     }
                     kind => kind
@@ -609,7 +715,11 @@ impl Builder<'_> {
                 };
                 if seen.contains(&key) {
                     return Err(self
-                        .error_in(file, self.types[union.0 as usize].pos, format!("the union has `{}` twice", key.to_lowercase()))
+                        .error_in(
+                            file,
+                            self.types[union.0 as usize].pos,
+                            format!("the union has `{}` twice", key.to_lowercase()),
+                        )
                         .with_help("each type may appear once in a union"));
                 }
                 seen.push(key);
@@ -621,7 +731,11 @@ impl Builder<'_> {
     fn check_defaults(&self) -> Result<(), SchemaError> {
         for (ty, value, pos, file, field) in &self.defaults {
             if let Err(why) = self.check_default(*ty, value) {
-                let mut err = self.error_in(*file, *pos, format!("default of field `{field}` is invalid: {why}"));
+                let mut err = self.error_in(
+                    *file,
+                    *pos,
+                    format!("default of field `{field}` is invalid: {why}"),
+                );
                 if matches!(self.types[ty.0 as usize].kind, Kind::Union(_)) {
                     err = err.with_help("the default of a union must match its first branch: put the branch of the default first (\"null\" first for a null default)");
                 }

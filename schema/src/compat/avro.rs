@@ -35,7 +35,9 @@ impl IncompatibilityType {
             IncompatibilityType::NameMismatch => "NAME_MISMATCH",
             IncompatibilityType::FixedSizeMismatch => "FIXED_SIZE_MISMATCH",
             IncompatibilityType::MissingEnumSymbols => "MISSING_ENUM_SYMBOLS",
-            IncompatibilityType::ReaderFieldMissingDefaultValue => "READER_FIELD_MISSING_DEFAULT_VALUE",
+            IncompatibilityType::ReaderFieldMissingDefaultValue => {
+                "READER_FIELD_MISSING_DEFAULT_VALUE"
+            }
             IncompatibilityType::TypeMismatch => "TYPE_MISMATCH",
             IncompatibilityType::MissingUnionBranch => "MISSING_UNION_BRANCH",
         }
@@ -64,7 +66,10 @@ pub struct Incompatibility {
 }
 
 /// Every reason why data written with `writer` cannot be read with `reader`; empty when it can.
-pub fn reader_writer_incompatibilities(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
+pub fn reader_writer_incompatibilities(
+    reader: &AvroSchema,
+    writer: &AvroSchema,
+) -> Vec<Incompatibility> {
     let mut checker = Checker {
         reader,
         writer,
@@ -147,34 +152,60 @@ impl Checker<'_> {
         vec![self.incompatible(IncompatibilityType::TypeMismatch, r, w, message, location)]
     }
 
-    fn calculate(&mut self, r: TypeId, w: TypeId, location: &mut Vec<String>) -> Vec<Incompatibility> {
+    fn calculate(
+        &mut self,
+        r: TypeId,
+        w: TypeId,
+        location: &mut Vec<String>,
+    ) -> Vec<Incompatibility> {
         let (reader, writer) = (self.reader, self.writer);
         let (rk, wk) = (reader.kind(r), writer.kind(w));
         let mut result = Vec::new();
         if std::mem::discriminant(rk) == std::mem::discriminant(wk) {
             match (rk, wk) {
-                (Kind::Array(ri), Kind::Array(wi)) => merge(&mut result, &self.get("items", *ri, *wi, location)),
-                (Kind::Map(rv), Kind::Map(wv)) => merge(&mut result, &self.get("values", *rv, *wv, location)),
+                (Kind::Array(ri), Kind::Array(wi)) => {
+                    merge(&mut result, &self.get("items", *ri, *wi, location))
+                }
+                (Kind::Map(rv), Kind::Map(wv)) => {
+                    merge(&mut result, &self.get("values", *rv, *wv, location))
+                }
                 (Kind::Fixed(rf), Kind::Fixed(wf)) => {
                     result.extend(self.check_names(r, w, location));
                     if rf.size != wf.size {
                         location.push("size".into());
                         let message = format!("expected: {}, found: {}", wf.size, rf.size);
-                        result.push(self.incompatible(IncompatibilityType::FixedSizeMismatch, r, w, message, location));
+                        result.push(self.incompatible(
+                            IncompatibilityType::FixedSizeMismatch,
+                            r,
+                            w,
+                            message,
+                            location,
+                        ));
                         location.pop();
                     }
                 }
                 (Kind::Enum(re), Kind::Enum(we)) => {
                     result.extend(self.check_names(r, w, location));
                     location.push("symbols".into());
-                    let mut missing: Vec<&String> = we.symbols.iter().filter(|s| !re.symbols.contains(s)).collect();
-                    let reader_default_ok = re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
+                    let mut missing: Vec<&String> = we
+                        .symbols
+                        .iter()
+                        .filter(|s| !re.symbols.contains(s))
+                        .collect();
+                    let reader_default_ok =
+                        re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
                     if !missing.is_empty() && !reader_default_ok {
                         // Java prints a TreeSet: sorted, `[A, B]`.
                         missing.sort();
                         let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
                         let message = format!("[{}]", names.join(", "));
-                        result.push(self.incompatible(IncompatibilityType::MissingEnumSymbols, r, w, message, location));
+                        result.push(self.incompatible(
+                            IncompatibilityType::MissingEnumSymbols,
+                            r,
+                            w,
+                            message,
+                            location,
+                        ));
                     }
                     location.pop();
                 }
@@ -186,8 +217,17 @@ impl Checker<'_> {
                     for (i, branch) in branches.iter().enumerate() {
                         location.push(i.to_string());
                         if !self.fresh(r, *branch).is_empty() {
-                            let message = format!("reader union lacking writer type: {}", writer.kind(*branch).type_name());
-                            result.push(self.incompatible(IncompatibilityType::MissingUnionBranch, r, w, message, location));
+                            let message = format!(
+                                "reader union lacking writer type: {}",
+                                writer.kind(*branch).type_name()
+                            );
+                            result.push(self.incompatible(
+                                IncompatibilityType::MissingUnionBranch,
+                                r,
+                                w,
+                                message,
+                                location,
+                            ));
                         }
                         location.pop();
                     }
@@ -216,7 +256,13 @@ impl Checker<'_> {
                 let readable = branches.iter().any(|b| self.fresh(*b, w).is_empty());
                 if !readable {
                     let message = format!("reader union lacking writer type: {}", wk.type_name());
-                    result.push(self.incompatible(IncompatibilityType::MissingUnionBranch, r, w, message, location));
+                    result.push(self.incompatible(
+                        IncompatibilityType::MissingUnionBranch,
+                        r,
+                        w,
+                        message,
+                        location,
+                    ));
                 }
             }
             _ => result.extend(self.type_mismatch(r, w, location)),
@@ -225,7 +271,12 @@ impl Checker<'_> {
     }
 
     /// Names match on the unqualified name, or a reader alias names the writer's full name.
-    fn check_names(&self, r: TypeId, w: TypeId, location: &mut Vec<String>) -> Option<Incompatibility> {
+    fn check_names(
+        &self,
+        r: TypeId,
+        w: TypeId,
+        location: &mut Vec<String>,
+    ) -> Option<Incompatibility> {
         let (rk, wk) = (self.reader.kind(r), self.writer.kind(w));
         let (rn, wn) = (rk.name()?, wk.name()?);
         let writer_full = wn.fullname();
@@ -239,19 +290,31 @@ impl Checker<'_> {
         Some(found)
     }
 
-    fn check_fields(&mut self, r: TypeId, w: TypeId, location: &mut Vec<String>, result: &mut Vec<Incompatibility>) {
-        let (Kind::Record(reader), Kind::Record(writer)) = (self.reader.kind(r), self.writer.kind(w)) else {
+    fn check_fields(
+        &mut self,
+        r: TypeId,
+        w: TypeId,
+        location: &mut Vec<String>,
+        result: &mut Vec<Incompatibility>,
+    ) {
+        let (Kind::Record(reader), Kind::Record(writer)) =
+            (self.reader.kind(r), self.writer.kind(w))
+        else {
             return;
         };
         location.push("fields".into());
         for (index, field) in reader.fields.iter().enumerate() {
             location.push(index.to_string());
-            let writer_field = writer.fields.iter().find(|wf| wf.name == field.name).or_else(|| {
-                field
-                    .aliases
-                    .iter()
-                    .find_map(|alias| writer.fields.iter().find(|wf| &wf.name == alias))
-            });
+            let writer_field = writer
+                .fields
+                .iter()
+                .find(|wf| wf.name == field.name)
+                .or_else(|| {
+                    field
+                        .aliases
+                        .iter()
+                        .find_map(|alias| writer.fields.iter().find(|wf| &wf.name == alias))
+                });
             match writer_field {
                 Some(wf) => merge(result, &self.get("type", field.ty, wf.ty, location)),
                 None if field.default.is_some() => {}

@@ -187,7 +187,12 @@ pub fn check(previous: &[SchemaDoc], new: &SchemaDoc, level: Level) -> Report {
 
 /// Checks `new` against `previous` (oldest first) at `level`. Non-transitive levels look at the
 /// latest previous version only; transitive ones at every one, newest first.
-pub fn check_with(previous: &[SchemaDoc], new: &SchemaDoc, level: Level, options: Options) -> Report {
+pub fn check_with(
+    previous: &[SchemaDoc],
+    new: &SchemaDoc,
+    level: Level,
+    options: Options,
+) -> Report {
     let mut report = Report::new(level);
     let indices: Vec<usize> = if level.is_transitive() {
         (0..previous.len()).rev().collect()
@@ -196,7 +201,13 @@ pub fn check_with(previous: &[SchemaDoc], new: &SchemaDoc, level: Level, options
     };
     for index in indices {
         for &direction in level.directions() {
-            report.extend(report::compare(&previous[index], index, new, direction, options));
+            report.extend(report::compare(
+                &previous[index],
+                index,
+                new,
+                direction,
+                options,
+            ));
         }
     }
     report

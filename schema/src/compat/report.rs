@@ -84,13 +84,23 @@ impl Report {
 
 fn consequence(direction: Direction, old_file: &str) -> String {
     match direction {
-        Direction::Backward => format!("consumers on the new version cannot read data written with `{old_file}`"),
-        Direction::Forward => format!("consumers still on `{old_file}` cannot read data written with the new version"),
+        Direction::Backward => {
+            format!("consumers on the new version cannot read data written with `{old_file}`")
+        }
+        Direction::Forward => {
+            format!("consumers still on `{old_file}` cannot read data written with the new version")
+        }
     }
 }
 
 /// Compares one old version with the new one in one direction.
-pub(super) fn compare(old: &SchemaDoc, index: usize, new: &SchemaDoc, direction: Direction, options: Options) -> Vec<Finding> {
+pub(super) fn compare(
+    old: &SchemaDoc,
+    index: usize,
+    new: &SchemaDoc,
+    direction: Direction,
+    options: Options,
+) -> Vec<Finding> {
     match (old, new) {
         (SchemaDoc::Avro(old), SchemaDoc::Avro(new)) => avro_findings(old, index, new, direction),
         (SchemaDoc::Json(o), SchemaDoc::Json(n)) => {
@@ -123,7 +133,13 @@ pub(super) fn compare(old: &SchemaDoc, index: usize, new: &SchemaDoc, direction:
     }
 }
 
-fn json_finding(change: Change, old_file: &str, index: usize, new_file: &str, direction: Direction) -> Finding {
+fn json_finding(
+    change: Change,
+    old_file: &str,
+    index: usize,
+    new_file: &str,
+    direction: Direction,
+) -> Finding {
     let (old_pos, new_pos) = match direction {
         Direction::Backward => (change.original_pos, change.update_pos),
         Direction::Forward => (change.update_pos, change.original_pos),
@@ -150,7 +166,12 @@ fn json_finding(change: Change, old_file: &str, index: usize, new_file: &str, di
     }
 }
 
-fn avro_findings(old: &AvroSchema, index: usize, new: &AvroSchema, direction: Direction) -> Vec<Finding> {
+fn avro_findings(
+    old: &AvroSchema,
+    index: usize,
+    new: &AvroSchema,
+    direction: Direction,
+) -> Vec<Finding> {
     let (reader, writer) = match direction {
         Direction::Backward => (new, old),
         Direction::Forward => (old, new),
@@ -186,7 +207,12 @@ fn type_name(schema: &AvroSchema, id: crate::avro::TypeId) -> String {
 }
 
 /// Words an Avro incompatibility from the point of view of the person changing the schema.
-fn explain_avro(inc: &Incompatibility, reader: &AvroSchema, writer: &AvroSchema, direction: Direction) -> (String, &'static str) {
+fn explain_avro(
+    inc: &Incompatibility,
+    reader: &AvroSchema,
+    writer: &AvroSchema,
+    direction: Direction,
+) -> (String, &'static str) {
     // Old and new, whichever is reader or writer.
     let (old_type, new_type) = match direction {
         Direction::Backward => (type_name(writer, inc.writer), type_name(reader, inc.reader)),

@@ -42,8 +42,13 @@ impl JsonSchemaLoader {
     /// An unreadable file, or anything [`JsonSchemaLoader::load_str`] rejects.
     pub fn load_file(&self, path: &Path) -> Result<JsonSchema, SchemaError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| SchemaError::new(&name, Pos { line: 1, col: 1 }, format!("cannot read the file: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            SchemaError::new(
+                &name,
+                Pos { line: 1, col: 1 },
+                format!("cannot read the file: {e}"),
+            )
+        })?;
         self.load(&name, &text, Some(path.to_path_buf()))
     }
 
@@ -57,7 +62,12 @@ impl JsonSchemaLoader {
         self.load(name, text, Some(PathBuf::from(name)))
     }
 
-    fn load(&self, name: &str, text: &str, path: Option<PathBuf>) -> Result<JsonSchema, SchemaError> {
+    fn load(
+        &self,
+        name: &str,
+        text: &str,
+        path: Option<PathBuf>,
+    ) -> Result<JsonSchema, SchemaError> {
         let json = source::parse(text).map_err(|e| SchemaError::syntax(name, e))?;
         let mut b = Builder {
             loader: self,
@@ -114,17 +124,37 @@ struct Builder<'l> {
 }
 
 const OBJECT_KEYWORDS: [&str; 10] = [
-    "properties", "required", "additionalProperties", "patternProperties", "dependencies",
-    "dependentRequired", "dependentSchemas", "minProperties", "maxProperties", "propertyNames",
+    "properties",
+    "required",
+    "additionalProperties",
+    "patternProperties",
+    "dependencies",
+    "dependentRequired",
+    "dependentSchemas",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
 ];
 const ARRAY_KEYWORDS: [&str; 7] = [
-    "items", "prefixItems", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains",
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
 ];
 const NUMBER_KEYWORDS: [&str; 5] = [
-    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
 ];
 const STRING_KEYWORDS: [&str; 4] = ["minLength", "maxLength", "pattern", "format"];
-const TYPES: [&str; 7] = ["string", "number", "integer", "boolean", "null", "object", "array"];
+const TYPES: [&str; 7] = [
+    "string", "number", "integer", "boolean", "null", "object", "array",
+];
 
 impl Builder<'_> {
     fn error(&self, doc: usize, pos: Pos, message: impl Into<String>) -> SchemaError {
@@ -160,7 +190,10 @@ impl Builder<'_> {
                 return Err(self.error(
                     doc,
                     node.pos,
-                    format!("expected a schema (an object or a boolean), found {}", node.kind()),
+                    format!(
+                        "expected a schema (an object or a boolean), found {}",
+                        node.kind()
+                    ),
                 ))
             }
         };
@@ -168,7 +201,13 @@ impl Builder<'_> {
         Ok(id)
     }
 
-    fn child(&mut self, node: &Node, doc: usize, pointer: &str, key: &str) -> Result<NodeId, SchemaError> {
+    fn child(
+        &mut self,
+        node: &Node,
+        doc: usize,
+        pointer: &str,
+        key: &str,
+    ) -> Result<NodeId, SchemaError> {
         self.build(node, doc, format!("{pointer}/{}", escape_pointer(key)))
     }
 
@@ -177,14 +216,21 @@ impl Builder<'_> {
             match node.get_value(key) {
                 None => Ok(None),
                 Some(v) => v.as_str().map(|s| Some(s.to_owned())).ok_or_else(|| {
-                    self.error(doc, v.pos, format!("`{key}` must be a string, found {}", v.kind()))
+                    self.error(
+                        doc,
+                        v.pos,
+                        format!("`{key}` must be a string, found {}", v.kind()),
+                    )
                 }),
             }
         };
         Ok(Annotations {
             id: match text("$id")? {
                 Some(id) => Some(id),
-                None => node.get_value("id").and_then(Node::as_str).map(str::to_owned),
+                None => node
+                    .get_value("id")
+                    .and_then(Node::as_str)
+                    .map(str::to_owned),
             },
             title: text("title")?,
             description: text("description")?,
@@ -192,13 +238,25 @@ impl Builder<'_> {
         })
     }
 
-    fn build_object(&mut self, node: &Node, doc: usize, pointer: &str) -> Result<NodeId, SchemaError> {
+    fn build_object(
+        &mut self,
+        node: &Node,
+        doc: usize,
+        pointer: &str,
+    ) -> Result<NodeId, SchemaError> {
         let annotations = self.annotations(node, doc)?;
         // Definitions are schemas of their own, reachable by pointer whether used or not.
         for key in ["$defs", "definitions"] {
             if let Some(defs) = node.get_value(key) {
                 let members = defs.as_object().ok_or_else(|| {
-                    self.error(doc, defs.pos, format!("`{key}` must be an object of schemas, found {}", defs.kind()))
+                    self.error(
+                        doc,
+                        defs.pos,
+                        format!(
+                            "`{key}` must be an object of schemas, found {}",
+                            defs.kind()
+                        ),
+                    )
                 })?;
                 for m in members {
                     let p = format!("{pointer}/{key}");
@@ -209,15 +267,27 @@ impl Builder<'_> {
 
         let id = if let Some(reference) = node.get_value("$ref") {
             let text = reference.as_str().ok_or_else(|| {
-                self.error(doc, reference.pos, format!("`$ref` must be a string, found {}", reference.kind()))
+                self.error(
+                    doc,
+                    reference.pos,
+                    format!("`$ref` must be a string, found {}", reference.kind()),
+                )
             })?;
             let id = self.push(
-                Kind::Ref { reference: text.to_owned(), target: NodeId(u32::MAX) },
+                Kind::Ref {
+                    reference: text.to_owned(),
+                    target: NodeId(u32::MAX),
+                },
                 annotations.clone(),
                 node.pos,
                 doc,
             );
-            self.refs.push(PendingRef { node: id, doc, reference: text.to_owned(), pos: reference.pos });
+            self.refs.push(PendingRef {
+                node: id,
+                doc,
+                reference: text.to_owned(),
+                pos: reference.pos,
+            });
             id
         } else {
             let parts = self.parts(node, doc, pointer, &annotations)?;
@@ -225,7 +295,10 @@ impl Builder<'_> {
                 0 => self.push(Kind::Empty, annotations.clone(), node.pos, doc),
                 1 => parts[0],
                 _ => self.push(
-                    Kind::Combined { criterion: Criterion::All, subschemas: parts },
+                    Kind::Combined {
+                        criterion: Criterion::All,
+                        subschemas: parts,
+                    },
                     annotations.clone(),
                     node.pos,
                     doc,
@@ -254,34 +327,66 @@ impl Builder<'_> {
     }
 
     /// The schemas that one object stands for; several of them are a conjunction.
-    fn parts(&mut self, node: &Node, doc: usize, pointer: &str, annotations: &Annotations) -> Result<Vec<NodeId>, SchemaError> {
+    fn parts(
+        &mut self,
+        node: &Node,
+        doc: usize,
+        pointer: &str,
+        annotations: &Annotations,
+    ) -> Result<Vec<NodeId>, SchemaError> {
         let mut parts = Vec::new();
         if let Some(values) = node.get_value("enum") {
             let items = values.as_array().ok_or_else(|| {
-                self.error(doc, values.pos, format!("`enum` must be an array, found {}", values.kind()))
+                self.error(
+                    doc,
+                    values.pos,
+                    format!("`enum` must be an array, found {}", values.kind()),
+                )
             })?;
             let kind = Kind::Enum(items.iter().map(Node::to_json).collect());
             parts.push(self.push(kind, annotations.clone(), node.pos, doc));
         }
         for criterion in [Criterion::All, Criterion::Any, Criterion::One] {
             let keyword = criterion.keyword();
-            let Some(list) = node.get_value(keyword) else { continue };
-            let items = list.as_array().filter(|items| !items.is_empty()).ok_or_else(|| {
-                self.error(doc, list.pos, format!("`{keyword}` must be a non-empty array of schemas"))
-            })?;
+            let Some(list) = node.get_value(keyword) else {
+                continue;
+            };
+            let items = list
+                .as_array()
+                .filter(|items| !items.is_empty())
+                .ok_or_else(|| {
+                    self.error(
+                        doc,
+                        list.pos,
+                        format!("`{keyword}` must be a non-empty array of schemas"),
+                    )
+                })?;
             let mut subschemas = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 let p = format!("{pointer}/{keyword}");
                 subschemas.push(self.child(item, doc, &p, &i.to_string())?);
             }
-            parts.push(self.push(Kind::Combined { criterion, subschemas }, annotations.clone(), node.pos, doc));
+            parts.push(self.push(
+                Kind::Combined {
+                    criterion,
+                    subschemas,
+                },
+                annotations.clone(),
+                node.pos,
+                doc,
+            ));
         }
         if let Some(not) = node.get_value("not") {
             let inner = self.child(not, doc, pointer, "not")?;
             parts.push(self.push(Kind::Not(inner), annotations.clone(), node.pos, doc));
         }
         if let Some(value) = node.get_value("const") {
-            parts.push(self.push(Kind::Const(value.to_json()), annotations.clone(), node.pos, doc));
+            parts.push(self.push(
+                Kind::Const(value.to_json()),
+                annotations.clone(),
+                node.pos,
+                doc,
+            ));
         }
         match node.get_value("type") {
             Some(t) => {
@@ -289,9 +394,22 @@ impl Builder<'_> {
                     Value::String(s) => vec![(s.as_str(), t.pos)],
                     Value::Array(items) => items
                         .iter()
-                        .map(|i| i.as_str().map(|s| (s, i.pos)).ok_or_else(|| self.error(doc, i.pos, "`type` lists type names, which are strings")))
+                        .map(|i| {
+                            i.as_str().map(|s| (s, i.pos)).ok_or_else(|| {
+                                self.error(doc, i.pos, "`type` lists type names, which are strings")
+                            })
+                        })
                         .collect::<Result<_, _>>()?,
-                    _ => return Err(self.error(doc, t.pos, format!("`type` must be a string or an array of strings, found {}", t.kind()))),
+                    _ => {
+                        return Err(self.error(
+                            doc,
+                            t.pos,
+                            format!(
+                                "`type` must be a string or an array of strings, found {}",
+                                t.kind()
+                            ),
+                        ))
+                    }
                 };
                 let mut typed = Vec::with_capacity(names.len());
                 for (name, pos) in names {
@@ -301,7 +419,15 @@ impl Builder<'_> {
                 if typed.len() == 1 {
                     parts.push(typed[0]);
                 } else if !typed.is_empty() {
-                    parts.push(self.push(Kind::Combined { criterion: Criterion::Any, subschemas: typed }, annotations.clone(), node.pos, doc));
+                    parts.push(self.push(
+                        Kind::Combined {
+                            criterion: Criterion::Any,
+                            subschemas: typed,
+                        },
+                        annotations.clone(),
+                        node.pos,
+                        doc,
+                    ));
                 }
             }
             None => {
@@ -321,32 +447,50 @@ impl Builder<'_> {
             }
         }
         if node.get("if").is_some() {
-            for key in ["if", "then", "else"] {
-                if let Some(sub) = node.get_value(key) {
-                    self.child(sub, doc, pointer, key)?;
-                }
-            }
-            parts.push(self.push(Kind::Conditional, annotations.clone(), node.pos, doc));
+            let branch = |b: &mut Self, key: &str| match node.get_value(key) {
+                Some(sub) => b.child(sub, doc, pointer, key).map(Some),
+                None => Ok(None),
+            };
+            let kind = Kind::Conditional {
+                condition: branch(self, "if")?,
+                then: branch(self, "then")?,
+                otherwise: branch(self, "else")?,
+            };
+            parts.push(self.push(kind, annotations.clone(), node.pos, doc));
         }
         Ok(parts)
     }
 
-    fn typed(&mut self, node: &Node, doc: usize, pointer: &str, name: &str, pos: Pos) -> Result<Kind, SchemaError> {
+    fn typed(
+        &mut self,
+        node: &Node,
+        doc: usize,
+        pointer: &str,
+        name: &str,
+        pos: Pos,
+    ) -> Result<Kind, SchemaError> {
         Ok(match name {
             "string" => Kind::String(StringSchema {
                 min_length: self.count(node, doc, "minLength")?,
                 max_length: self.count(node, doc, "maxLength")?,
                 pattern: self.pattern(node, doc)?,
-                format: node.get_value("format").and_then(Node::as_str).map(str::to_owned),
+                format: node
+                    .get_value("format")
+                    .and_then(Node::as_str)
+                    .map(str::to_owned),
+                content_encoding: node
+                    .get_value("contentEncoding")
+                    .and_then(Node::as_str)
+                    .map(str::to_owned),
+                content_media_type: node
+                    .get_value("contentMediaType")
+                    .and_then(Node::as_str)
+                    .map(str::to_owned),
             }),
             "number" | "integer" => Kind::Number(NumberSchema {
                 integer: name == "integer",
-                minimum: self.number(node, doc, "minimum")?,
-                maximum: self.number(node, doc, "maximum")?,
-                // Draft 4 spells exclusiveness as a boolean next to minimum/maximum; registries
-                // compare the draft 6+ numeric form only.
-                exclusive_minimum: self.number_if_numeric(node, doc, "exclusiveMinimum")?,
-                exclusive_maximum: self.number_if_numeric(node, doc, "exclusiveMaximum")?,
+                lower: self.bound(node, doc, "minimum", "exclusiveMinimum", |a, b| a > b)?,
+                upper: self.bound(node, doc, "maximum", "exclusiveMaximum", |a, b| a < b)?,
                 multiple_of: match self.number(node, doc, "multipleOf")? {
                     Some(m) if m <= 0.0 => {
                         let at = node.get_value("multipleOf").map_or(pos, |v| v.pos);
@@ -362,8 +506,12 @@ impl Builder<'_> {
             other => {
                 let err = self.error(doc, pos, format!("unknown type `{other}`"));
                 let hint = match other {
-                    "int" | "long" | "int32" | "int64" => "JSON Schema spells whole numbers `integer`".to_owned(),
-                    "float" | "double" | "decimal" => "JSON Schema spells numbers `number`".to_owned(),
+                    "int" | "long" | "int32" | "int64" => {
+                        "JSON Schema spells whole numbers `integer`".to_owned()
+                    }
+                    "float" | "double" | "decimal" => {
+                        "JSON Schema spells numbers `number`".to_owned()
+                    }
                     "bool" => "JSON Schema spells this type `boolean`".to_owned(),
                     "str" | "text" => "JSON Schema spells this type `string`".to_owned(),
                     _ => format!("use one of: {}", TYPES.join(", ")),
@@ -373,7 +521,12 @@ impl Builder<'_> {
         })
     }
 
-    fn object(&mut self, node: &Node, doc: usize, pointer: &str) -> Result<ObjectSchema, SchemaError> {
+    fn object(
+        &mut self,
+        node: &Node,
+        doc: usize,
+        pointer: &str,
+    ) -> Result<ObjectSchema, SchemaError> {
         let mut object = ObjectSchema {
             min_properties: self.count(node, doc, "minProperties")?,
             max_properties: self.count(node, doc, "maxProperties")?,
@@ -381,7 +534,14 @@ impl Builder<'_> {
         };
         if let Some(props) = node.get_value("properties") {
             let members = props.as_object().ok_or_else(|| {
-                self.error(doc, props.pos, format!("`properties` must be an object of schemas, found {}", props.kind()))
+                self.error(
+                    doc,
+                    props.pos,
+                    format!(
+                        "`properties` must be an object of schemas, found {}",
+                        props.kind()
+                    ),
+                )
             })?;
             let p = format!("{pointer}/properties");
             for m in members {
@@ -393,25 +553,44 @@ impl Builder<'_> {
             object.required = self.string_list(required, doc, "required")?;
         }
         if let Some(additional) = node.get_value("additionalProperties") {
-            object.additional = self.additional(additional, doc, pointer, "additionalProperties")?;
+            object.additional =
+                self.additional(additional, doc, pointer, "additionalProperties")?;
         }
         if let Some(patterns) = node.get_value("patternProperties") {
             let members = patterns.as_object().ok_or_else(|| {
-                self.error(doc, patterns.pos, "`patternProperties` must be an object of schemas")
+                self.error(
+                    doc,
+                    patterns.pos,
+                    "`patternProperties` must be an object of schemas",
+                )
             })?;
             let p = format!("{pointer}/patternProperties");
             for m in members {
                 if let Err(e) = regex::Regex::new(&m.key) {
-                    return Err(self.error(doc, m.key_pos, format!("invalid regular expression `{}`: {}", m.key, first_line(&e.to_string()))));
+                    return Err(self.error(
+                        doc,
+                        m.key_pos,
+                        format!(
+                            "invalid regular expression `{}`: {}",
+                            m.key,
+                            first_line(&e.to_string())
+                        ),
+                    ));
                 }
                 let id = self.child(&m.value, doc, &p, &m.key)?;
                 object.pattern_properties.push((m.key.clone(), id));
             }
         }
         for key in ["dependencies", "dependentRequired", "dependentSchemas"] {
-            let Some(deps) = node.get_value(key) else { continue };
+            let Some(deps) = node.get_value(key) else {
+                continue;
+            };
             let members = deps.as_object().ok_or_else(|| {
-                self.error(doc, deps.pos, format!("`{key}` must be an object, found {}", deps.kind()))
+                self.error(
+                    doc,
+                    deps.pos,
+                    format!("`{key}` must be an object, found {}", deps.kind()),
+                )
             })?;
             let p = format!("{pointer}/{key}");
             for m in members {
@@ -425,30 +604,52 @@ impl Builder<'_> {
             }
         }
         if let Some(names) = node.get_value("propertyNames") {
-            self.child(names, doc, pointer, "propertyNames")?;
+            object.property_names = Some(self.child(names, doc, pointer, "propertyNames")?);
         }
         Ok(object)
     }
 
-    fn array(&mut self, node: &Node, doc: usize, pointer: &str) -> Result<ArraySchema, SchemaError> {
+    fn array(
+        &mut self,
+        node: &Node,
+        doc: usize,
+        pointer: &str,
+    ) -> Result<ArraySchema, SchemaError> {
         let mut array = ArraySchema {
             min_items: self.count(node, doc, "minItems")?,
             max_items: self.count(node, doc, "maxItems")?,
             unique_items: match node.get_value("uniqueItems") {
                 None => false,
-                Some(Node { value: Value::Bool(b), .. }) => *b,
-                Some(v) => return Err(self.error(doc, v.pos, format!("`uniqueItems` must be a boolean, found {}", v.kind()))),
+                Some(Node {
+                    value: Value::Bool(b),
+                    ..
+                }) => *b,
+                Some(v) => {
+                    return Err(self.error(
+                        doc,
+                        v.pos,
+                        format!("`uniqueItems` must be a boolean, found {}", v.kind()),
+                    ))
+                }
             },
             ..ArraySchema::default()
         };
         let tuple = |b: &mut Self, list: &Node, key: &str| -> Result<Vec<NodeId>, SchemaError> {
             let items = list.as_array().unwrap_or_default();
             let p = format!("{pointer}/{key}");
-            items.iter().enumerate().map(|(i, item)| b.child(item, doc, &p, &i.to_string())).collect()
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| b.child(item, doc, &p, &i.to_string()))
+                .collect()
         };
         if let Some(prefix) = node.get_value("prefixItems") {
             if prefix.as_array().is_none() {
-                return Err(self.error(doc, prefix.pos, "`prefixItems` must be an array of schemas"));
+                return Err(self.error(
+                    doc,
+                    prefix.pos,
+                    "`prefixItems` must be an array of schemas",
+                ));
             }
             array.item_schemas = Some(tuple(self, prefix, "prefixItems")?);
             if let Some(items) = node.get_value("items") {
@@ -458,32 +659,60 @@ impl Builder<'_> {
             if items.as_array().is_some() {
                 array.item_schemas = Some(tuple(self, items, "items")?);
                 if let Some(additional) = node.get_value("additionalItems") {
-                    array.additional = self.additional(additional, doc, pointer, "additionalItems")?;
+                    array.additional =
+                        self.additional(additional, doc, pointer, "additionalItems")?;
                 }
             } else {
                 array.all_items = Some(self.child(items, doc, pointer, "items")?);
             }
         }
         if let Some(contains) = node.get_value("contains") {
-            self.child(contains, doc, pointer, "contains")?;
+            array.contains = Some(self.child(contains, doc, pointer, "contains")?);
         }
         Ok(array)
     }
 
-    fn additional(&mut self, value: &Node, doc: usize, pointer: &str, key: &str) -> Result<Additional, SchemaError> {
+    fn additional(
+        &mut self,
+        value: &Node,
+        doc: usize,
+        pointer: &str,
+        key: &str,
+    ) -> Result<Additional, SchemaError> {
         Ok(match value.value {
-            Value::Bool(permitted) => Additional { permitted, schema: None },
-            _ => Additional { permitted: true, schema: Some(self.child(value, doc, pointer, key)?) },
+            Value::Bool(permitted) => Additional {
+                permitted,
+                schema: None,
+            },
+            _ => Additional {
+                permitted: true,
+                schema: Some(self.child(value, doc, pointer, key)?),
+            },
         })
     }
 
     fn string_list(&self, value: &Node, doc: usize, key: &str) -> Result<Vec<String>, SchemaError> {
         let items = value.as_array().ok_or_else(|| {
-            self.error(doc, value.pos, format!("`{key}` must be an array of property names, found {}", value.kind()))
+            self.error(
+                doc,
+                value.pos,
+                format!(
+                    "`{key}` must be an array of property names, found {}",
+                    value.kind()
+                ),
+            )
         })?;
         items
             .iter()
-            .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| self.error(doc, i.pos, format!("`{key}` lists property names, which are strings"))))
+            .map(|i| {
+                i.as_str().map(str::to_owned).ok_or_else(|| {
+                    self.error(
+                        doc,
+                        i.pos,
+                        format!("`{key}` lists property names, which are strings"),
+                    )
+                })
+            })
             .collect()
     }
 
@@ -493,10 +722,24 @@ impl Builder<'_> {
             Some(v) => match &v.value {
                 Value::Number(n) => n
                     .as_u64()
-                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+                    .or_else(|| {
+                        n.as_f64()
+                            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                            .map(|f| f as u64)
+                    })
                     .map(Some)
-                    .ok_or_else(|| self.error(doc, v.pos, format!("`{key}` must be a non-negative integer"))),
-                _ => Err(self.error(doc, v.pos, format!("`{key}` must be a non-negative integer, found {}", v.kind()))),
+                    .ok_or_else(|| {
+                        self.error(
+                            doc,
+                            v.pos,
+                            format!("`{key}` must be a non-negative integer"),
+                        )
+                    }),
+                _ => Err(self.error(
+                    doc,
+                    v.pos,
+                    format!("`{key}` must be a non-negative integer, found {}", v.kind()),
+                )),
             },
         }
     }
@@ -504,23 +747,76 @@ impl Builder<'_> {
     fn number(&self, node: &Node, doc: usize, key: &str) -> Result<Option<f64>, SchemaError> {
         match node.get_value(key) {
             None => Ok(None),
-            Some(Node { value: Value::Number(n), .. }) => Ok(n.as_f64()),
-            Some(v) => Err(self.error(doc, v.pos, format!("`{key}` must be a number, found {}", v.kind()))),
+            Some(Node {
+                value: Value::Number(n),
+                ..
+            }) => Ok(n.as_f64()),
+            Some(v) => Err(self.error(
+                doc,
+                v.pos,
+                format!("`{key}` must be a number, found {}", v.kind()),
+            )),
         }
     }
 
-    fn number_if_numeric(&self, node: &Node, doc: usize, key: &str) -> Result<Option<f64>, SchemaError> {
-        match node.get_value(key) {
-            Some(Node { value: Value::Bool(_), .. }) => Ok(None),
-            _ => self.number(node, doc, key),
-        }
+    /// The effective limit of `minimum`/`exclusiveMinimum` (or the maximum pair). Draft 4 makes
+    /// `minimum` exclusive with `"exclusiveMinimum": true`; draft 6 and later give
+    /// `exclusiveMinimum` its own number. When both limits are given, the tighter one counts.
+    fn bound(
+        &self,
+        node: &Node,
+        doc: usize,
+        inclusive_key: &str,
+        exclusive_key: &str,
+        tighter: fn(f64, f64) -> bool,
+    ) -> Result<Option<Bound>, SchemaError> {
+        let draft4_exclusive = matches!(
+            node.get_value(exclusive_key),
+            Some(Node {
+                value: Value::Bool(true),
+                ..
+            })
+        );
+        let inclusive = self.number(node, doc, inclusive_key)?.map(|value| Bound {
+            value,
+            exclusive: draft4_exclusive,
+        });
+        let exclusive = match node.get_value(exclusive_key) {
+            Some(Node {
+                value: Value::Bool(_),
+                ..
+            }) => None,
+            _ => self.number(node, doc, exclusive_key)?.map(|value| Bound {
+                value,
+                exclusive: true,
+            }),
+        };
+        Ok(match (inclusive, exclusive) {
+            (Some(i), Some(e)) => Some(if tighter(i.value, e.value) { i } else { e }),
+            (i, e) => i.or(e),
+        })
     }
 
     fn pattern(&self, node: &Node, doc: usize) -> Result<Option<String>, SchemaError> {
-        let Some(v) = node.get_value("pattern") else { return Ok(None) };
-        let text = v.as_str().ok_or_else(|| self.error(doc, v.pos, format!("`pattern` must be a string, found {}", v.kind())))?;
+        let Some(v) = node.get_value("pattern") else {
+            return Ok(None);
+        };
+        let text = v.as_str().ok_or_else(|| {
+            self.error(
+                doc,
+                v.pos,
+                format!("`pattern` must be a string, found {}", v.kind()),
+            )
+        })?;
         if let Err(e) = regex::Regex::new(text) {
-            return Err(self.error(doc, v.pos, format!("invalid regular expression in `pattern`: {}", first_line(&e.to_string()))));
+            return Err(self.error(
+                doc,
+                v.pos,
+                format!(
+                    "invalid regular expression in `pattern`: {}",
+                    first_line(&e.to_string())
+                ),
+            ));
         }
         Ok(Some(text.to_owned()))
     }

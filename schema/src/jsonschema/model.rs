@@ -107,8 +107,15 @@ pub enum Kind {
     },
     /// `not`
     Not(NodeId),
-    /// `if` / `then` / `else`, which compatibility checks do not look into.
-    Conditional,
+    /// `if` / `then` / `else`.
+    Conditional {
+        /// `if`
+        condition: Option<NodeId>,
+        /// `then`
+        then: Option<NodeId>,
+        /// `else`
+        otherwise: Option<NodeId>,
+    },
     /// `$ref`, resolved.
     Ref {
         /// The reference as written.
@@ -135,7 +142,7 @@ impl Kind {
             Kind::Const(_) => "const",
             Kind::Combined { criterion, .. } => criterion.keyword(),
             Kind::Not(_) => "not",
-            Kind::Conditional => "if/then/else",
+            Kind::Conditional { .. } => "if/then/else",
             Kind::Ref { .. } => "$ref",
         }
     }
@@ -174,6 +181,10 @@ pub struct StringSchema {
     pub pattern: Option<String>,
     /// `format`
     pub format: Option<String>,
+    /// `contentEncoding`
+    pub content_encoding: Option<String>,
+    /// `contentMediaType`
+    pub content_media_type: Option<String>,
 }
 
 /// Numeric constraints.
@@ -181,16 +192,22 @@ pub struct StringSchema {
 pub struct NumberSchema {
     /// `"type": "integer"`
     pub integer: bool,
-    /// `minimum`
-    pub minimum: Option<f64>,
-    /// `maximum`
-    pub maximum: Option<f64>,
-    /// `exclusiveMinimum` (draft 6 and later: a number)
-    pub exclusive_minimum: Option<f64>,
-    /// `exclusiveMaximum` (draft 6 and later: a number)
-    pub exclusive_maximum: Option<f64>,
+    /// The tighter of `minimum` and `exclusiveMinimum` (either draft's spelling).
+    pub lower: Option<Bound>,
+    /// The tighter of `maximum` and `exclusiveMaximum` (either draft's spelling).
+    pub upper: Option<Bound>,
     /// `multipleOf`
     pub multiple_of: Option<f64>,
+}
+
+/// A numeric limit. `minimum: 10` and `exclusiveMinimum: 10` differ only in `exclusive`, so
+/// moving from one to the other is judged by what it lets through, not by which keyword is used.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// The limit.
+    pub value: f64,
+    /// Whether the limit itself is excluded.
+    pub exclusive: bool,
 }
 
 /// Whether, and with what schema, members or items beyond the listed ones are allowed.
@@ -230,6 +247,8 @@ pub struct ObjectSchema {
     pub min_properties: Option<u64>,
     /// `maxProperties`
     pub max_properties: Option<u64>,
+    /// `propertyNames`
+    pub property_names: Option<NodeId>,
 }
 
 impl ObjectSchema {
@@ -243,7 +262,9 @@ impl ObjectSchema {
 
     /// True when undeclared properties are allowed without any constraint.
     pub fn is_open(&self) -> bool {
-        self.pattern_properties.is_empty() && self.additional.schema.is_none() && self.additional.permitted
+        self.pattern_properties.is_empty()
+            && self.additional.schema.is_none()
+            && self.additional.permitted
     }
 }
 
@@ -262,4 +283,6 @@ pub struct ArraySchema {
     pub max_items: Option<u64>,
     /// `uniqueItems`
     pub unique_items: bool,
+    /// `contains`
+    pub contains: Option<NodeId>,
 }

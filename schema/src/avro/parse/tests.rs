@@ -18,13 +18,24 @@ fn reads_records_with_namespaces_aliases_and_recursion() {
             ]}"#,
     )
     .unwrap();
-    let Kind::Record(record) = schema.kind(schema.root()) else { panic!("not a record") };
+    let Kind::Record(record) = schema.kind(schema.root()) else {
+        panic!("not a record")
+    };
     assert_eq!(record.name.fullname(), "com.example.Node");
     assert_eq!(record.aliases, ["com.example.OldNode"]);
     assert_eq!(record.fields[0].aliases, ["v"]);
-    let Kind::Array(items) = schema.kind(record.fields[1].ty) else { panic!("not an array") };
-    assert_eq!(*items, schema.root(), "recursive reference resolves to the record itself");
-    assert_eq!(record.fields[2].ty, record.fields[3].ty, "named types are shared");
+    let Kind::Array(items) = schema.kind(record.fields[1].ty) else {
+        panic!("not an array")
+    };
+    assert_eq!(
+        *items,
+        schema.root(),
+        "recursive reference resolves to the record itself"
+    );
+    assert_eq!(
+        record.fields[2].ty, record.fields[3].ty,
+        "named types are shared"
+    );
     assert_eq!(record.fields[1].pos.line, 5);
 }
 
@@ -38,8 +49,12 @@ fn forward_references_resolve() {
             ]}"#,
     )
     .unwrap();
-    let Kind::Record(a) = schema.kind(schema.root()) else { panic!() };
-    let Kind::Union(branches) = schema.kind(a.fields[0].ty) else { panic!() };
+    let Kind::Record(a) = schema.kind(schema.root()) else {
+        panic!()
+    };
+    let Kind::Union(branches) = schema.kind(a.fields[0].ty) else {
+        panic!()
+    };
     assert_eq!(branches[1], a.fields[1].ty);
 }
 
@@ -53,8 +68,12 @@ fn named_types_may_come_from_referenced_files() {
         name: "order.avsc",
         text: r#"{"type": "record", "name": "OrderPaid", "fields": [{"name": "total", "type": "shared.Money"}]}"#,
     };
-    let schema = AvroParser::new().parse_with_references(order, &[money]).unwrap();
-    assert!(schema.canonical_form().contains("\"name\":\"shared.Money\""));
+    let schema = AvroParser::new()
+        .parse_with_references(order, &[money])
+        .unwrap();
+    assert!(schema
+        .canonical_form()
+        .contains("\"name\":\"shared.Money\""));
     let missing = AvroParser::new().parse(order).unwrap_err();
     assert_eq!(missing.file, "order.avsc");
     assert!(missing.message.contains("unknown type `shared.Money`"));
@@ -74,12 +93,21 @@ fn logical_types_attach_only_where_valid() {
         ]}"#,
     )
     .unwrap();
-    let Kind::Record(r) = schema.kind(schema.root()) else { panic!() };
-    let logical: Vec<_> = r.fields.iter().map(|f| schema.get(f.ty).logical.clone()).collect();
+    let Kind::Record(r) = schema.kind(schema.root()) else {
+        panic!()
+    };
+    let logical: Vec<_> = r
+        .fields
+        .iter()
+        .map(|f| schema.get(f.ty).logical.clone())
+        .collect();
     assert_eq!(
         logical,
         [
-            Some(LogicalType::Decimal { precision: 9, scale: 2 }),
+            Some(LogicalType::Decimal {
+                precision: 9,
+                scale: 2
+            }),
             Some(LogicalType::Uuid),
             Some(LogicalType::TimestampMicros),
             None,
@@ -95,31 +123,70 @@ fn errors_name_the_position_and_the_fix() {
     assert_eq!((e.pos.line, e.pos.col), (4, 36));
     assert!(e.message.contains("unknown type `integer`"));
     assert!(e.help.as_deref().unwrap().contains("`int`"));
-    assert_eq!(e.to_string().lines().next().unwrap(), "bad.avsc:4:36: unknown type `integer`");
+    assert_eq!(
+        e.to_string().lines().next().unwrap(),
+        "bad.avsc:4:36: unknown type `integer`"
+    );
 }
 
 #[test]
 fn rejects_invalid_schemas() {
     let cases = [
-        (r#"{"type": "record", "name": "9R", "fields": []}"#, "invalid name"),
+        (
+            r#"{"type": "record", "name": "9R", "fields": []}"#,
+            "invalid name",
+        ),
         (r#"{"type": "record", "fields": []}"#, "has no `name`"),
-        (r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}, {"name": "a", "type": "int"}]}"#, "duplicate field `a`"),
-        (r#"{"type": "enum", "name": "E", "symbols": ["A", "A"]}"#, "duplicate symbol `A`"),
-        (r#"{"type": "enum", "name": "E", "symbols": ["A"], "default": "B"}"#, "enum default `B`"),
-        (r#"{"type": "enum", "name": "E", "symbols": ["a-b"]}"#, "invalid enum symbol"),
+        (
+            r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}, {"name": "a", "type": "int"}]}"#,
+            "duplicate field `a`",
+        ),
+        (
+            r#"{"type": "enum", "name": "E", "symbols": ["A", "A"]}"#,
+            "duplicate symbol `A`",
+        ),
+        (
+            r#"{"type": "enum", "name": "E", "symbols": ["A"], "default": "B"}"#,
+            "enum default `B`",
+        ),
+        (
+            r#"{"type": "enum", "name": "E", "symbols": ["a-b"]}"#,
+            "invalid enum symbol",
+        ),
         (r#"{"type": "fixed", "name": "F", "size": -1}"#, "`size`"),
-        (r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": "x"}]}"#, "default of field `a`"),
-        (r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": 3000000000}]}"#, "default of field `a`"),
-        (r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": ["string", "null"], "default": null}]}"#, "default of field `a`"),
-        (r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": {"type": "array", "items": "int"}, "default": [1, "x"]}]}"#, "default of field `a`"),
+        (
+            r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": "x"}]}"#,
+            "default of field `a`",
+        ),
+        (
+            r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": 3000000000}]}"#,
+            "default of field `a`",
+        ),
+        (
+            r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": ["string", "null"], "default": null}]}"#,
+            "default of field `a`",
+        ),
+        (
+            r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": {"type": "array", "items": "int"}, "default": [1, "x"]}]}"#,
+            "default of field `a`",
+        ),
         (r#"["int", "int"]"#, "twice"),
         (r#"["int", ["null"]]"#, "union may not contain a union"),
-        (r#"{"type": "record", "name": "R", "fields": []} "#.trim_end(), ""),
-        (r#"{"type": "record", "name": "A", "fields": [{"name": "x", "type": {"type": "record", "name": "A", "fields": []}}]}"#, "defined twice"),
+        (
+            r#"{"type": "record", "name": "R", "fields": []} "#.trim_end(),
+            "",
+        ),
+        (
+            r#"{"type": "record", "name": "A", "fields": [{"name": "x", "type": {"type": "record", "name": "A", "fields": []}}]}"#,
+            "defined twice",
+        ),
         (r#"{"type": "map"}"#, "missing `values`"),
         (r#"{"name": "x"}"#, "no `type`"),
         (r#"42"#, "expected an Avro schema"),
-        (r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "order": "up"}]}"#, "invalid `order`"),
+        (
+            r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "order": "up"}]}"#,
+            "invalid `order`",
+        ),
     ];
     for (text, expected) in cases {
         if expected.is_empty() {
@@ -127,7 +194,11 @@ fn rejects_invalid_schemas() {
             continue;
         }
         let e = err(text);
-        assert!(e.message.contains(expected), "{text}: got `{}`, expected `{expected}`", e.message);
+        assert!(
+            e.message.contains(expected),
+            "{text}: got `{}`, expected `{expected}`",
+            e.message
+        );
     }
 }
 
@@ -153,7 +224,10 @@ fn anonymous_records_only_on_request() {
     assert!(parse("a.avsc", text).is_err());
     let parsed = AvroParser::new()
         .allow_anonymous_records(true)
-        .parse(SourceFile { name: "a.avsc", text })
+        .parse(SourceFile {
+            name: "a.avsc",
+            text,
+        })
         .unwrap();
     assert_eq!(parsed.kind(parsed.root()).name().unwrap().name, "");
 }

@@ -5,9 +5,16 @@ use crate::jsonschema::{Criterion, Kind, NodeId};
 
 impl Engine<'_> {
     fn combined(&self, original_side: bool, id: NodeId) -> Option<(Criterion, Vec<NodeId>)> {
-        let doc = if original_side { self.original } else { self.update };
+        let doc = if original_side {
+            self.original
+        } else {
+            self.update
+        };
         match &doc.get(id).kind {
-            Kind::Combined { criterion, subschemas } => Some((*criterion, subschemas.clone())),
+            Kind::Combined {
+                criterion,
+                subschemas,
+            } => Some((*criterion, subschemas.clone())),
             _ => None,
         }
     }
@@ -15,7 +22,12 @@ impl Engine<'_> {
     /// A combination on one side only: a single-subschema combination is its subschema; a new
     /// `anyOf`/`oneOf` is compatible if one branch is; an old `allOf` if one part is. Returns
     /// `Some(true)` when that settled the comparison.
-    pub(super) fn compare_combined_with_single(&mut self, ctx: &mut Ctx, o: NodeId, u: NodeId) -> Option<bool> {
+    pub(super) fn compare_combined_with_single(
+        &mut self,
+        ctx: &mut Ctx,
+        o: NodeId,
+        u: NodeId,
+    ) -> Option<bool> {
         match (self.combined(true, o), self.combined(false, u)) {
             (None, Some((criterion, subschemas))) => {
                 if subschemas.len() == 1 {
@@ -62,7 +74,8 @@ impl Engine<'_> {
     }
 
     pub(super) fn compare_combined(&mut self, ctx: &mut Ctx, o: NodeId, u: NodeId) {
-        let (Some((oc, os)), Some((uc, us))) = (self.combined(true, o), self.combined(false, u)) else {
+        let (Some((oc, os)), Some((uc, us))) = (self.combined(true, o), self.combined(false, u))
+        else {
             return;
         };
         if oc != uc {
@@ -77,9 +90,17 @@ impl Engine<'_> {
             }
         }
         if os.len() < us.len() {
-            ctx.add(if uc == Criterion::All { Difference::PRODUCT_TYPE_EXTENDED } else { Difference::SUM_TYPE_EXTENDED });
+            ctx.add(if uc == Criterion::All {
+                Difference::PRODUCT_TYPE_EXTENDED
+            } else {
+                Difference::SUM_TYPE_EXTENDED
+            });
         } else if os.len() > us.len() {
-            ctx.add(if oc == Criterion::All { Difference::PRODUCT_TYPE_NARROWED } else { Difference::SUM_TYPE_NARROWED });
+            ctx.add(if oc == Criterion::All {
+                Difference::PRODUCT_TYPE_NARROWED
+            } else {
+                Difference::SUM_TYPE_NARROWED
+            });
         }
         // Which original subschema can each updated one stand for?
         let mut edges: Vec<Vec<(usize, Vec<super::Change>)>> = Vec::with_capacity(os.len());
@@ -113,7 +134,12 @@ impl Engine<'_> {
 
 /// A maximum bipartite matching (augmenting paths): for each left node, its right partner.
 fn maximum_matching<T>(edges: &[Vec<(usize, T)>], right: usize) -> Vec<Option<usize>> {
-    fn augment<T>(i: usize, edges: &[Vec<(usize, T)>], seen: &mut [bool], owner: &mut [Option<usize>]) -> bool {
+    fn augment<T>(
+        i: usize,
+        edges: &[Vec<(usize, T)>],
+        seen: &mut [bool],
+        owner: &mut [Option<usize>],
+    ) -> bool {
         for (j, _) in &edges[i] {
             if seen[*j] {
                 continue;

@@ -12,7 +12,7 @@ use std::rc::Rc;
 pub use rules::Difference;
 
 use super::Policy;
-use crate::jsonschema::{ArraySchema, JsonSchema, Kind, NodeId, NumberSchema, StringSchema};
+use crate::jsonschema::{ArraySchema, Bound, JsonSchema, Kind, NodeId, NumberSchema, StringSchema};
 use crate::source::Pos;
 
 /// One difference and where it is.
@@ -108,7 +108,9 @@ impl Ctx {
 
 impl Engine<'_> {
     fn is_compatible(&self, changes: &[Change]) -> bool {
-        changes.iter().all(|c| c.difference.is_compatible(self.policy))
+        changes
+            .iter()
+            .all(|c| c.difference.is_compatible(self.policy))
     }
 
     fn compare(&mut self, ctx: &mut Ctx, original: Option<NodeId>, update: Option<NodeId>) {
@@ -144,7 +146,10 @@ impl Engine<'_> {
             } else {
                 format!("{prefix}/{}", &change.path[2..])
             };
-            ctx.changes.push(Change { path, ..change.clone() });
+            ctx.changes.push(Change {
+                path,
+                ..change.clone()
+            });
         }
     }
 
@@ -182,7 +187,24 @@ impl Engine<'_> {
                     ctx.add_at("const", Difference::ENUM_ARRAY_CHANGED);
                 }
             }
+            // `const: x` accepts exactly what `enum: [x]` accepts.
+            (Kind::Const(ov), Kind::Enum(uv)) => compare_enums(ctx, std::slice::from_ref(ov), uv),
+            (Kind::Enum(ov), Kind::Const(uv)) => compare_enums(ctx, ov, std::slice::from_ref(uv)),
             (Kind::Enum(ov), Kind::Enum(uv)) => compare_enums(ctx, ov, uv),
+            (
+                Kind::Conditional {
+                    condition: oc,
+                    then: ot,
+                    otherwise: oe,
+                },
+                Kind::Conditional {
+                    condition: uc,
+                    then: ut,
+                    otherwise: ue,
+                },
+            ) => {
+                self.compare_conditionals(ctx, [*oc, *ot, *oe], [*uc, *ut, *ue]);
+            }
             (Kind::Combined { .. }, Kind::Combined { .. }) => self.compare_combined(ctx, o, u),
             (Kind::Not(oi), Kind::Not(ui)) => {
                 ctx.enter("not");
@@ -199,6 +221,70 @@ impl Engine<'_> {
             (Kind::Object(oo), Kind::Object(uo)) => self.compare_objects(ctx, oo, uo),
             (Kind::Array(oa), Kind::Array(ua)) => self.compare_arrays(ctx, oa, ua),
             _ => {}
+        }
+    }
+
+    /// A keyword whose subschema constrains values when present: adding it narrows, removing it
+    /// widens, and a change is compared as a schema.
+    fn compare_optional(
+        &mut self,
+        ctx: &mut Ctx,
+        keyword: &str,
+        o: Option<NodeId>,
+        u: Option<NodeId>,
+        kinds: [Difference; 2],
+    ) {
+        ctx.enter(keyword);
+        match (o, u) {
+            (None, Some(_)) => ctx.add(kinds[0]),
+            (Some(_), None) => ctx.add(kinds[1]),
+            _ => self.compare(ctx, o, u),
+        }
+        ctx.leave();
+    }
+
+    /// `if` must stay the same (either way round a change moves values between `then` and
+    /// `else`); `then` and `else` are compared like any subschema.
+    fn compare_conditionals(
+        &mut self,
+        ctx: &mut Ctx,
+        o: [Option<NodeId>; 3],
+        u: [Option<NodeId>; 3],
+    ) {
+        ctx.enter("if");
+        match (o[0], u[0]) {
+            (Some(oc), Some(uc)) => {
+                let mut forward = ctx.sub();
+                self.compare(&mut forward, Some(oc), Some(uc));
+                let mut backward = ctx.sub();
+                self.compare_swapped(&mut backward, uc, oc);
+                let unchanged = |changes: &[Change]| {
+                    changes.iter().all(|c| {
+                        matches!(
+                            c.difference,
+                            Difference::ID_CHANGED
+                                | Difference::TITLE_CHANGED
+                                | Difference::DESCRIPTION_CHANGED
+                                | Difference::DEFAULT_CHANGED
+                        )
+                    })
+                };
+                if !unchanged(&forward.changes) || !unchanged(&backward.changes) {
+                    ctx.add(Difference::CONDITION_CHANGED);
+                }
+            }
+            (None, None) => {}
+            _ => ctx.add(Difference::CONDITION_CHANGED),
+        }
+        ctx.leave();
+        for (keyword, index) in [("then", 1), ("else", 2)] {
+            self.compare_optional(
+                ctx,
+                keyword,
+                o[index],
+                u[index],
+                [Difference::CONDITION_ADDED, Difference::CONDITION_REMOVED],
+            );
         }
     }
 
@@ -224,7 +310,10 @@ impl Engine<'_> {
         ctx.leave();
 
         let empty = Vec::new();
-        let (os, us) = (o.item_schemas.as_ref().unwrap_or(&empty), u.item_schemas.as_ref().unwrap_or(&empty));
+        let (os, us) = (
+            o.item_schemas.as_ref().unwrap_or(&empty),
+            u.item_schemas.as_ref().unwrap_or(&empty),
+        );
         let open = |a: &ArraySchema| a.additional.schema.is_none() && a.additional.permitted;
         for index in 0..os.len().max(us.len()) {
             ctx.enter(format!("items/{index}"));
@@ -243,7 +332,10 @@ impl Engine<'_> {
                         } else {
                             Difference::ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
                         });
-                    } else if matches!(self.original.get(self.original.resolve(*oi)).kind, Kind::False) {
+                    } else if matches!(
+                        self.original.get(self.original.resolve(*oi)).kind,
+                        Kind::False
+                    ) {
                         ctx.add(Difference::ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL);
                     } else {
                         ctx.add(Difference::ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL);
@@ -251,7 +343,10 @@ impl Engine<'_> {
                 }
                 (None, Some(ui)) => {
                     if open(o) {
-                        if matches!(self.update.get(self.update.resolve(*ui)).kind, Kind::Empty | Kind::True) {
+                        if matches!(
+                            self.update.get(self.update.resolve(*ui)).kind,
+                            Kind::Empty | Kind::True
+                        ) {
                             ctx.add(Difference::ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL);
                         } else {
                             ctx.add(Difference::ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
@@ -275,6 +370,14 @@ impl Engine<'_> {
             ctx.leave();
         }
 
+        self.compare_optional(
+            ctx,
+            "contains",
+            o.contains,
+            u.contains,
+            [Difference::CONTAINS_ADDED, Difference::CONTAINS_REMOVED],
+        );
+
         ctx.enter("additionalItems");
         let (oa, ua) = (&o.additional, &u.additional);
         if oa.permitted != ua.permitted {
@@ -293,10 +396,39 @@ impl Engine<'_> {
         ctx.leave();
 
         use Difference::*;
-        compare_limit(ctx, "maxItems", o.max_items, u.max_items, [MAX_ITEMS_ADDED, MAX_ITEMS_REMOVED, MAX_ITEMS_INCREASED, MAX_ITEMS_DECREASED]);
-        compare_limit(ctx, "minItems", o.min_items, u.min_items, [MIN_ITEMS_ADDED, MIN_ITEMS_REMOVED, MIN_ITEMS_INCREASED, MIN_ITEMS_DECREASED]);
+        compare_limit(
+            ctx,
+            "maxItems",
+            o.max_items,
+            u.max_items,
+            [
+                MAX_ITEMS_ADDED,
+                MAX_ITEMS_REMOVED,
+                MAX_ITEMS_INCREASED,
+                MAX_ITEMS_DECREASED,
+            ],
+        );
+        compare_limit(
+            ctx,
+            "minItems",
+            o.min_items,
+            u.min_items,
+            [
+                MIN_ITEMS_ADDED,
+                MIN_ITEMS_REMOVED,
+                MIN_ITEMS_INCREASED,
+                MIN_ITEMS_DECREASED,
+            ],
+        );
         if o.unique_items != u.unique_items {
-            ctx.add_at("uniqueItems", if o.unique_items { UNIQUE_ITEMS_REMOVED } else { UNIQUE_ITEMS_ADDED });
+            ctx.add_at(
+                "uniqueItems",
+                if o.unique_items {
+                    UNIQUE_ITEMS_REMOVED
+                } else {
+                    UNIQUE_ITEMS_ADDED
+                },
+            );
         }
     }
 }
@@ -305,6 +437,7 @@ impl Engine<'_> {
 /// integers are; `{}` and `true` are).
 fn same_type(a: &Kind, b: &Kind) -> bool {
     match (a, b) {
+        (Kind::Const(_) | Kind::Enum(_), Kind::Const(_) | Kind::Enum(_)) => true,
         (Kind::Combined { .. }, Kind::Combined { .. })
         | (Kind::Number(_), Kind::Number(_))
         | (Kind::Empty | Kind::True, Kind::Empty | Kind::True) => true,
@@ -313,7 +446,13 @@ fn same_type(a: &Kind, b: &Kind) -> bool {
 }
 
 /// `added`, `removed`, `increased`, `decreased`, in that order.
-fn compare_limit<T: PartialOrd + Copy>(ctx: &mut Ctx, keyword: &str, o: Option<T>, u: Option<T>, kinds: [Difference; 4]) {
+fn compare_limit<T: PartialOrd + Copy>(
+    ctx: &mut Ctx,
+    keyword: &str,
+    o: Option<T>,
+    u: Option<T>,
+    kinds: [Difference; 4],
+) {
     let kind = match (o, u) {
         (None, Some(_)) => kinds[0],
         (Some(_), None) => kinds[1],
@@ -326,22 +465,98 @@ fn compare_limit<T: PartialOrd + Copy>(ctx: &mut Ctx, keyword: &str, o: Option<T
 
 fn compare_strings(ctx: &mut Ctx, o: &StringSchema, u: &StringSchema) {
     use Difference::*;
-    compare_limit(ctx, "maxLength", o.max_length, u.max_length, [MAX_LENGTH_ADDED, MAX_LENGTH_REMOVED, MAX_LENGTH_INCREASED, MAX_LENGTH_DECREASED]);
-    compare_limit(ctx, "minLength", o.min_length, u.min_length, [MIN_LENGTH_ADDED, MIN_LENGTH_REMOVED, MIN_LENGTH_INCREASED, MIN_LENGTH_DECREASED]);
-    match (&o.pattern, &u.pattern) {
-        (None, Some(_)) => ctx.add_at("pattern", PATTERN_ADDED),
-        (Some(_), None) => ctx.add_at("pattern", PATTERN_REMOVED),
-        (Some(a), Some(b)) if a != b => ctx.add_at("pattern", PATTERN_CHANGED),
-        _ => {}
-    }
+    compare_limit(
+        ctx,
+        "maxLength",
+        o.max_length,
+        u.max_length,
+        [
+            MAX_LENGTH_ADDED,
+            MAX_LENGTH_REMOVED,
+            MAX_LENGTH_INCREASED,
+            MAX_LENGTH_DECREASED,
+        ],
+    );
+    compare_limit(
+        ctx,
+        "minLength",
+        o.min_length,
+        u.min_length,
+        [
+            MIN_LENGTH_ADDED,
+            MIN_LENGTH_REMOVED,
+            MIN_LENGTH_INCREASED,
+            MIN_LENGTH_DECREASED,
+        ],
+    );
+    compare_keyword(
+        ctx,
+        "pattern",
+        &o.pattern,
+        &u.pattern,
+        [PATTERN_ADDED, PATTERN_REMOVED, PATTERN_CHANGED],
+    );
+    // Confluent ignores these three; a registry that checks them (Apicurio) rejects the same
+    // changes, and they do reject data that was valid before.
+    compare_keyword(
+        ctx,
+        "format",
+        &o.format,
+        &u.format,
+        [FORMAT_ADDED, FORMAT_REMOVED, FORMAT_CHANGED],
+    );
+    compare_keyword(
+        ctx,
+        "contentEncoding",
+        &o.content_encoding,
+        &u.content_encoding,
+        [
+            CONTENT_ENCODING_ADDED,
+            CONTENT_ENCODING_REMOVED,
+            CONTENT_ENCODING_CHANGED,
+        ],
+    );
+    compare_keyword(
+        ctx,
+        "contentMediaType",
+        &o.content_media_type,
+        &u.content_media_type,
+        [
+            CONTENT_MEDIA_TYPE_ADDED,
+            CONTENT_MEDIA_TYPE_REMOVED,
+            CONTENT_MEDIA_TYPE_CHANGED,
+        ],
+    );
 }
 
 fn compare_numbers(ctx: &mut Ctx, o: &NumberSchema, u: &NumberSchema) {
     use Difference::*;
-    compare_limit(ctx, "maximum", o.maximum, u.maximum, [MAXIMUM_ADDED, MAXIMUM_REMOVED, MAXIMUM_INCREASED, MAXIMUM_DECREASED]);
-    compare_limit(ctx, "minimum", o.minimum, u.minimum, [MINIMUM_ADDED, MINIMUM_REMOVED, MINIMUM_INCREASED, MINIMUM_DECREASED]);
-    compare_limit(ctx, "exclusiveMaximum", o.exclusive_maximum, u.exclusive_maximum, [EXCLUSIVE_MAXIMUM_ADDED, EXCLUSIVE_MAXIMUM_REMOVED, EXCLUSIVE_MAXIMUM_INCREASED, EXCLUSIVE_MAXIMUM_DECREASED]);
-    compare_limit(ctx, "exclusiveMinimum", o.exclusive_minimum, u.exclusive_minimum, [EXCLUSIVE_MINIMUM_ADDED, EXCLUSIVE_MINIMUM_REMOVED, EXCLUSIVE_MINIMUM_INCREASED, EXCLUSIVE_MINIMUM_DECREASED]);
+    compare_bound(
+        ctx,
+        "minimum",
+        o.lower,
+        u.lower,
+        |o, u| u.value < o.value,
+        [
+            MINIMUM_ADDED,
+            MINIMUM_REMOVED,
+            MINIMUM_DECREASED,
+            MINIMUM_INCREASED,
+        ],
+    );
+    compare_bound(
+        ctx,
+        "maximum",
+        o.upper,
+        u.upper,
+        |o, u| u.value > o.value,
+        [
+            MAXIMUM_ADDED,
+            MAXIMUM_REMOVED,
+            MAXIMUM_INCREASED,
+            MAXIMUM_DECREASED,
+        ],
+    );
     match (o.multiple_of, u.multiple_of) {
         (None, Some(_)) => ctx.add_at("multipleOf", MULTIPLE_OF_ADDED),
         (Some(_), None) => ctx.add_at("multipleOf", MULTIPLE_OF_REMOVED),
@@ -358,7 +573,52 @@ fn compare_numbers(ctx: &mut Ctx, o: &NumberSchema, u: &NumberSchema) {
         _ => {}
     }
     if o.integer != u.integer {
-        ctx.add(if o.integer { TYPE_EXTENDED } else { TYPE_NARROWED });
+        ctx.add(if o.integer {
+            TYPE_EXTENDED
+        } else {
+            TYPE_NARROWED
+        });
+    }
+}
+
+/// `added`, `removed`, `relaxed`, `tightened`, in that order. `looser_value` says whether the
+/// update's value lets more through; at equal values, an inclusive limit is the looser.
+fn compare_bound(
+    ctx: &mut Ctx,
+    keyword: &str,
+    o: Option<Bound>,
+    u: Option<Bound>,
+    looser_value: fn(Bound, Bound) -> bool,
+    kinds: [Difference; 4],
+) {
+    let kind = match (o, u) {
+        (None, Some(_)) => kinds[0],
+        (Some(_), None) => kinds[1],
+        (Some(o), Some(u)) if o == u => return,
+        (Some(o), Some(u))
+            if looser_value(o, u) || (o.value == u.value && o.exclusive && !u.exclusive) =>
+        {
+            kinds[2]
+        }
+        (Some(_), Some(_)) => kinds[3],
+        (None, None) => return,
+    };
+    ctx.add_at(keyword, kind);
+}
+
+/// An annotation-like string keyword that restricts values: adding or changing it narrows.
+fn compare_keyword(
+    ctx: &mut Ctx,
+    keyword: &str,
+    o: &Option<String>,
+    u: &Option<String>,
+    kinds: [Difference; 3],
+) {
+    match (o, u) {
+        (None, Some(_)) => ctx.add_at(keyword, kinds[0]),
+        (Some(_), None) => ctx.add_at(keyword, kinds[1]),
+        (Some(a), Some(b)) if a != b => ctx.add_at(keyword, kinds[2]),
+        _ => {}
     }
 }
 
@@ -369,7 +629,8 @@ fn is_multiple(a: f64, b: f64) -> bool {
 }
 
 fn compare_enums(ctx: &mut Ctx, o: &[serde_json::Value], u: &[serde_json::Value]) {
-    let contains_all = |a: &[serde_json::Value], b: &[serde_json::Value]| b.iter().all(|v| a.contains(v));
+    let contains_all =
+        |a: &[serde_json::Value], b: &[serde_json::Value]| b.iter().all(|v| a.contains(v));
     if contains_all(o, u) && contains_all(u, o) {
         return;
     }

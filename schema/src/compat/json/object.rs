@@ -9,19 +9,54 @@ impl Engine<'_> {
         use Difference::*;
         ctx.enter("required");
         for (name, _) in &o.properties {
-            let Some(update_schema) = u.property(name) else { continue };
+            let Some(update_schema) = u.property(name) else {
+                continue;
+            };
             let (was, is) = (o.required.contains(name), u.required.contains(name));
             if was && !is {
                 ctx.add_at(name, REQUIRED_ATTRIBUTE_REMOVED);
             } else if !was && is {
-                let kind = if self.has_default(false, update_schema) { REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED } else { REQUIRED_ATTRIBUTE_ADDED };
+                let kind = if self.has_default(false, update_schema) {
+                    REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED
+                } else {
+                    REQUIRED_ATTRIBUTE_ADDED
+                };
                 ctx.add_at(name, kind);
             }
         }
+        // Required names that no `properties` entry declares still constrain the data.
+        for name in u
+            .required
+            .iter()
+            .filter(|n| !o.required.contains(n) && u.property(n).is_none())
+        {
+            ctx.add_at(name, REQUIRED_ATTRIBUTE_ADDED);
+        }
+        for name in o
+            .required
+            .iter()
+            .filter(|n| !u.required.contains(n) && o.property(n).is_none())
+        {
+            ctx.add_at(name, REQUIRED_ATTRIBUTE_REMOVED);
+        }
         ctx.leave();
 
+        self.compare_pattern_properties(ctx, o, u);
+        self.compare_optional(
+            ctx,
+            "propertyNames",
+            o.property_names,
+            u.property_names,
+            [PROPERTY_NAMES_ADDED, PROPERTY_NAMES_REMOVED],
+        );
+
         ctx.enter("properties");
-        let names = o.properties.iter().map(|(n, _)| n).chain(u.properties.iter().map(|(n, _)| n).filter(|n| o.property(n).is_none()));
+        let names = o.properties.iter().map(|(n, _)| n).chain(
+            u.properties
+                .iter()
+                .map(|(n, _)| n)
+                .filter(|n| o.property(n).is_none()),
+        );
         for name in names {
             ctx.enter(name.clone());
             match (o.property(name), u.property(name)) {
@@ -35,15 +70,24 @@ impl Engine<'_> {
         ctx.leave();
 
         ctx.enter("dependencies");
-        let keys = o.property_dependencies.iter().map(|(k, _)| k).chain(u.property_dependencies.iter().map(|(k, _)| k));
+        let keys = o
+            .property_dependencies
+            .iter()
+            .map(|(k, _)| k)
+            .chain(u.property_dependencies.iter().map(|(k, _)| k));
         let mut seen = Vec::new();
         for key in keys {
             if seen.contains(&key) {
                 continue;
             }
             seen.push(key);
-            let find = |deps: &[(String, Vec<String>)]| deps.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-            let kind = match (find(&o.property_dependencies), find(&u.property_dependencies)) {
+            let find = |deps: &[(String, Vec<String>)]| {
+                deps.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+            };
+            let kind = match (
+                find(&o.property_dependencies),
+                find(&u.property_dependencies),
+            ) {
                 (_, None) => Some(DEPENDENCY_ARRAY_REMOVED),
                 (None, Some(_)) => Some(DEPENDENCY_ARRAY_ADDED),
                 (Some(a), Some(b)) => {
@@ -64,12 +108,18 @@ impl Engine<'_> {
             }
         }
         let mut seen = Vec::new();
-        for key in o.schema_dependencies.iter().map(|(k, _)| k).chain(u.schema_dependencies.iter().map(|(k, _)| k)) {
+        for key in o
+            .schema_dependencies
+            .iter()
+            .map(|(k, _)| k)
+            .chain(u.schema_dependencies.iter().map(|(k, _)| k))
+        {
             if seen.contains(&key) {
                 continue;
             }
             seen.push(key);
-            let find = |deps: &[(String, NodeId)]| deps.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+            let find =
+                |deps: &[(String, NodeId)]| deps.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
             ctx.enter(key.clone());
             match (find(&o.schema_dependencies), find(&u.schema_dependencies)) {
                 (_, None) => ctx.add(DEPENDENCY_SCHEMA_REMOVED),
@@ -83,7 +133,11 @@ impl Engine<'_> {
         ctx.enter("additionalProperties");
         let (oa, ua) = (&o.additional, &u.additional);
         if oa.permitted != ua.permitted {
-            ctx.add(if ua.permitted { ADDITIONAL_PROPERTIES_ADDED } else { ADDITIONAL_PROPERTIES_REMOVED });
+            ctx.add(if ua.permitted {
+                ADDITIONAL_PROPERTIES_ADDED
+            } else {
+                ADDITIONAL_PROPERTIES_REMOVED
+            });
         } else if oa.schema.is_none() && ua.schema.is_some() {
             ctx.add(ADDITIONAL_PROPERTIES_NARROWED);
         } else if oa.schema.is_some() && ua.schema.is_none() {
@@ -93,13 +147,41 @@ impl Engine<'_> {
         }
         ctx.leave();
 
-        compare_limit(ctx, "maxProperties", o.max_properties, u.max_properties, [MAX_PROPERTIES_ADDED, MAX_PROPERTIES_REMOVED, MAX_PROPERTIES_INCREASED, MAX_PROPERTIES_DECREASED]);
-        compare_limit(ctx, "minProperties", o.min_properties, u.min_properties, [MIN_PROPERTIES_ADDED, MIN_PROPERTIES_REMOVED, MIN_PROPERTIES_INCREASED, MIN_PROPERTIES_DECREASED]);
+        compare_limit(
+            ctx,
+            "maxProperties",
+            o.max_properties,
+            u.max_properties,
+            [
+                MAX_PROPERTIES_ADDED,
+                MAX_PROPERTIES_REMOVED,
+                MAX_PROPERTIES_INCREASED,
+                MAX_PROPERTIES_DECREASED,
+            ],
+        );
+        compare_limit(
+            ctx,
+            "minProperties",
+            o.min_properties,
+            u.min_properties,
+            [
+                MIN_PROPERTIES_ADDED,
+                MIN_PROPERTIES_REMOVED,
+                MIN_PROPERTIES_INCREASED,
+                MIN_PROPERTIES_DECREASED,
+            ],
+        );
     }
 
     /// Only the update's content model matters: a property may go where the update still
     /// accepts it.
-    fn property_removed(&mut self, ctx: &mut Ctx, name: &str, original_schema: NodeId, u: &ObjectSchema) {
+    fn property_removed(
+        &mut self,
+        ctx: &mut Ctx,
+        name: &str,
+        original_schema: NodeId,
+        u: &ObjectSchema,
+    ) {
         use Difference::*;
         if u.is_open() {
             return ctx.add(PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL);
@@ -109,8 +191,17 @@ impl Engine<'_> {
             self.compare(&mut sub, Some(original_schema), Some(partial));
             let ok = self.is_compatible(&sub.changes);
             ctx.changes.extend(sub.changes);
-            ctx.add(if ok { PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL } else { PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL });
-        } else if matches!(self.original.get(self.original.resolve(original_schema)).kind, Kind::False) {
+            ctx.add(if ok {
+                PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+            } else {
+                PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+            });
+        } else if matches!(
+            self.original
+                .get(self.original.resolve(original_schema))
+                .kind,
+            Kind::False
+        ) {
             ctx.add(PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL);
         } else {
             ctx.add(PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL);
@@ -119,29 +210,95 @@ impl Engine<'_> {
 
     /// Only the original's content model matters: a property may be added where the original
     /// never let anything else in.
-    fn property_added(&mut self, ctx: &mut Ctx, name: &str, update_schema: NodeId, o: &ObjectSchema, u: &ObjectSchema) {
+    fn property_added(
+        &mut self,
+        ctx: &mut Ctx,
+        name: &str,
+        update_schema: NodeId,
+        o: &ObjectSchema,
+        u: &ObjectSchema,
+    ) {
         use Difference::*;
         if o.is_open() {
-            let accepts_anything = matches!(self.update.get(self.update.resolve(update_schema)).kind, Kind::Empty | Kind::True);
-            return ctx.add(if accepts_anything { PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL } else { PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL });
+            let accepts_anything = matches!(
+                self.update.get(self.update.resolve(update_schema)).kind,
+                Kind::Empty | Kind::True
+            );
+            return ctx.add(if accepts_anything {
+                PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
+            } else {
+                PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL
+            });
         }
         if let Some(partial) = partially_open_schema(o, name) {
             let mut sub = ctx.sub();
             self.compare(&mut sub, Some(partial), Some(update_schema));
             let ok = self.is_compatible(&sub.changes);
             ctx.changes.extend(sub.changes);
-            ctx.add(if ok { PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL } else { PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL });
+            ctx.add(if ok {
+                PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+            } else {
+                PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+            });
         }
         if u.required.iter().any(|r| r == name) {
-            ctx.add(if self.has_default(false, update_schema) { REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL } else { REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL });
+            ctx.add(if self.has_default(false, update_schema) {
+                REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL
+            } else {
+                REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL
+            });
         } else {
             ctx.add(OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL);
         }
     }
 
+    /// Pattern properties by pattern: the same pattern is compared as a schema; an added or
+    /// removed one is judged by what the content model did with such properties before.
+    fn compare_pattern_properties(&mut self, ctx: &mut Ctx, o: &ObjectSchema, u: &ObjectSchema) {
+        use Difference::*;
+        let find = |object: &ObjectSchema, pattern: &str| {
+            object
+                .pattern_properties
+                .iter()
+                .find(|(p, _)| p == pattern)
+                .map(|(_, id)| *id)
+        };
+        ctx.enter("patternProperties");
+        for (pattern, os) in &o.pattern_properties {
+            ctx.enter(pattern.clone());
+            match find(u, pattern) {
+                Some(us) => self.compare(ctx, Some(*os), Some(us)),
+                None => match (u.additional.permitted, u.additional.schema) {
+                    (true, None) => ctx.add(PATTERN_PROPERTY_REMOVED),
+                    (true, Some(additional)) => self.compare(ctx, Some(*os), Some(additional)),
+                    (false, _) => ctx.add(PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL),
+                },
+            }
+            ctx.leave();
+        }
+        for (pattern, us) in &u.pattern_properties {
+            if find(o, pattern).is_some() {
+                continue;
+            }
+            ctx.enter(pattern.clone());
+            match (o.additional.permitted, o.additional.schema) {
+                (true, None) => ctx.add(PATTERN_PROPERTY_ADDED),
+                (true, Some(additional)) => self.compare(ctx, Some(additional), Some(*us)),
+                (false, _) => ctx.add(PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL),
+            }
+            ctx.leave();
+        }
+        ctx.leave();
+    }
+
     fn has_default(&self, original_side: bool, id: NodeId) -> bool {
-        let doc = if original_side { self.original } else { self.update };
-        doc.get(id).annotations.default.is_some() || doc.get(doc.resolve(id)).annotations.default.is_some()
+        let doc = if original_side {
+            self.original
+        } else {
+            self.update
+        };
+        doc.get(id).annotations.default.is_some()
+            || doc.get(doc.resolve(id)).annotations.default.is_some()
     }
 }
 

@@ -24,7 +24,12 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn resolve_one(&mut self, doc: usize, reference: &str, pos: Pos) -> Result<NodeId, SchemaError> {
+    fn resolve_one(
+        &mut self,
+        doc: usize,
+        reference: &str,
+        pos: Pos,
+    ) -> Result<NodeId, SchemaError> {
         let (location, fragment) = match reference.split_once('#') {
             Some((location, fragment)) => (location, fragment),
             None => (reference, ""),
@@ -68,7 +73,9 @@ impl Builder<'_> {
 
     fn find_id(&self, location: &str) -> Option<NodeId> {
         let location = location.trim_end_matches('#');
-        self.docs.iter().find_map(|d| d.anchors.get(location).copied())
+        self.docs
+            .iter()
+            .find_map(|d| d.anchors.get(location).copied())
     }
 
     fn build_document_root(&mut self, doc: usize) -> Result<NodeId, SchemaError> {
@@ -78,7 +85,12 @@ impl Builder<'_> {
         }
     }
 
-    fn load_referenced_file(&mut self, doc: usize, location: &str, pos: Pos) -> Result<usize, SchemaError> {
+    fn load_referenced_file(
+        &mut self,
+        doc: usize,
+        location: &str,
+        pos: Pos,
+    ) -> Result<usize, SchemaError> {
         if location.contains("://") || location.starts_with("urn:") {
             return Err(self
                 .error(doc, pos, format!("remote reference `{location}` is not fetched"))
@@ -89,26 +101,49 @@ impl Builder<'_> {
                 .error(doc, pos, format!("file reference `{location}` cannot be followed here"))
                 .with_help("file references are followed inside a schema root (tidings.toml's `schema_root`)"));
         };
-        let base = self.docs[doc].path.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
+        let base = self.docs[doc]
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new(""));
         let wanted = normalize(&base.join(location));
         let root = normalize(root);
         if !wanted.starts_with(&root) {
             return Err(self
-                .error(doc, pos, format!("reference `{location}` leaves the schema root `{}`", root.display()))
+                .error(
+                    doc,
+                    pos,
+                    format!(
+                        "reference `{location}` leaves the schema root `{}`",
+                        root.display()
+                    ),
+                )
                 .with_help("keep shared schemas inside the schema root"));
         }
         // A link inside the root may still point outside it: compare real paths too.
         if let (Ok(real), Ok(real_root)) = (wanted.canonicalize(), root.canonicalize()) {
             if !real.starts_with(&real_root) {
-                return Err(self.error(doc, pos, format!("reference `{location}` leaves the schema root through a link")));
+                return Err(self.error(
+                    doc,
+                    pos,
+                    format!("reference `{location}` leaves the schema root through a link"),
+                ));
             }
         }
-        if let Some(existing) = self.docs.iter().position(|d| d.path.as_deref().map(normalize).as_ref() == Some(&wanted)) {
+        if let Some(existing) = self
+            .docs
+            .iter()
+            .position(|d| d.path.as_deref().map(normalize).as_ref() == Some(&wanted))
+        {
             return Ok(existing);
         }
         let name = wanted.display().to_string();
         let text = std::fs::read_to_string(&wanted).map_err(|e| {
-            self.error(doc, pos, format!("cannot read `{name}`, referenced by `{location}`: {e}"))
+            self.error(
+                doc,
+                pos,
+                format!("cannot read `{name}`, referenced by `{location}`: {e}"),
+            )
         })?;
         let json = source::parse(&text).map_err(|e| SchemaError::syntax(&name, e))?;
         self.docs.push(Doc::new(&name, Some(wanted), json));
@@ -130,7 +165,9 @@ impl Builder<'_> {
                     _ => break,
                 }
                 if current.0 as usize == i {
-                    let Kind::Ref { reference, .. } = &node.kind else { unreachable!() };
+                    let Kind::Ref { reference, .. } = &node.kind else {
+                        unreachable!()
+                    };
                     return Err(self
                         .error(node.file as usize, node.pos, format!("cyclic reference `{reference}`: it refers back to itself without naming a schema"))
                         .with_help("a recursive schema must pass through an object or array before it refers to itself"));
@@ -176,7 +213,10 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;

@@ -10,26 +10,45 @@ fn err(text: &str) -> SchemaError {
 
 #[test]
 fn typed_keywords_become_typed_schemas() {
-    let s = load(r#"{"type": "object", "properties": {"a": {"type": "string", "maxLength": 3}}, "required": ["a"], "additionalProperties": false}"#);
-    let Kind::Object(o) = &s.get(s.root()).kind else { panic!() };
+    let s = load(
+        r#"{"type": "object", "properties": {"a": {"type": "string", "maxLength": 3}}, "required": ["a"], "additionalProperties": false}"#,
+    );
+    let Kind::Object(o) = &s.get(s.root()).kind else {
+        panic!()
+    };
     assert_eq!(o.required, ["a"]);
     assert!(!o.additional.permitted);
-    let Kind::String(st) = &s.get(o.property("a").unwrap()).kind else { panic!() };
+    let Kind::String(st) = &s.get(o.property("a").unwrap()).kind else {
+        panic!()
+    };
     assert_eq!(st.max_length, Some(3));
 }
 
 #[test]
 fn several_keyword_groups_are_a_conjunction_and_type_lists_a_union() {
     let s = load(r#"{"type": ["string", "null"], "enum": ["a", null]}"#);
-    let Kind::Combined { criterion: Criterion::All, subschemas } = &s.get(s.root()).kind else { panic!() };
+    let Kind::Combined {
+        criterion: Criterion::All,
+        subschemas,
+    } = &s.get(s.root()).kind
+    else {
+        panic!()
+    };
     assert!(matches!(s.get(subschemas[0]).kind, Kind::Enum(_)));
-    let Kind::Combined { criterion: Criterion::Any, subschemas: types } = &s.get(subschemas[1]).kind else { panic!() };
+    let Kind::Combined {
+        criterion: Criterion::Any,
+        subschemas: types,
+    } = &s.get(subschemas[1]).kind
+    else {
+        panic!()
+    };
     assert!(matches!(s.get(types[1]).kind, Kind::Null));
 }
 
 #[test]
 fn references_resolve_to_defs_pointers_and_anchors() {
-    let s = load(r##"{
+    let s = load(
+        r##"{
         "properties": {
             "home": {"$ref": "#/definitions/Address"},
             "work": {"$ref": "#Address"},
@@ -38,12 +57,18 @@ fn references_resolve_to_defs_pointers_and_anchors() {
         },
         "definitions": {"Address": {"$id": "#Address", "type": "object"}},
         "$defs": {"Money": {"$anchor": "Money", "type": "integer"}}
-    }"##);
-    let Kind::Object(o) = &s.get(s.root()).kind else { panic!() };
+    }"##,
+    );
+    let Kind::Object(o) = &s.get(s.root()).kind else {
+        panic!()
+    };
     let home = s.resolve(o.property("home").unwrap());
     assert_eq!(home, s.resolve(o.property("work").unwrap()));
     assert!(matches!(s.get(home).kind, Kind::Object(_)));
-    assert!(matches!(s.get(s.resolve(o.property("money").unwrap())).kind, Kind::Number(_)));
+    assert!(matches!(
+        s.get(s.resolve(o.property("money").unwrap())).kind,
+        Kind::Number(_)
+    ));
     assert_eq!(s.resolve(o.property("self").unwrap()), s.root());
 }
 
@@ -52,24 +77,46 @@ fn file_references_stay_inside_the_schema_root() {
     let dir = std::env::temp_dir().join(format!("tidings-refs-{}", std::process::id()));
     let root = dir.join("schemas");
     std::fs::create_dir_all(root.join("shared")).unwrap();
-    std::fs::write(root.join("shared/money.json"), r#"{"$defs": {"Money": {"type": "integer"}}}"#).unwrap();
+    std::fs::write(
+        root.join("shared/money.json"),
+        r#"{"$defs": {"Money": {"type": "integer"}}}"#,
+    )
+    .unwrap();
     std::fs::write(dir.join("secret.json"), "{}").unwrap();
     let event = root.join("orders/order_paid/v1.json");
     std::fs::create_dir_all(event.parent().unwrap()).unwrap();
-    std::fs::write(&event, r#"{"properties": {"total": {"$ref": "../../shared/money.json#/$defs/Money"}}}"#).unwrap();
+    std::fs::write(
+        &event,
+        r#"{"properties": {"total": {"$ref": "../../shared/money.json#/$defs/Money"}}}"#,
+    )
+    .unwrap();
     let loader = JsonSchemaLoader::new().schema_root(&root);
     let s = loader.load_file(&event).unwrap();
-    let Kind::Object(o) = &s.get(s.root()).kind else { panic!() };
+    let Kind::Object(o) = &s.get(s.root()).kind else {
+        panic!()
+    };
     let total = s.resolve(o.property("total").unwrap());
     assert!(matches!(s.get(total).kind, Kind::Number(_)));
     assert!(s.file_of(total).ends_with("money.json"));
 
-    std::fs::write(&event, r#"{"properties": {"x": {"$ref": "../../../secret.json"}}}"#).unwrap();
+    std::fs::write(
+        &event,
+        r#"{"properties": {"x": {"$ref": "../../../secret.json"}}}"#,
+    )
+    .unwrap();
     let e = loader.load_file(&event).unwrap_err();
-    assert!(e.message.contains("leaves the schema root"), "{}", e.message);
+    assert!(
+        e.message.contains("leaves the schema root"),
+        "{}",
+        e.message
+    );
     assert_eq!(e.pos.line, 1);
 
-    std::fs::write(&event, r#"{"properties": {"x": {"$ref": "https://example.com/s.json"}}}"#).unwrap();
+    std::fs::write(
+        &event,
+        r#"{"properties": {"x": {"$ref": "https://example.com/s.json"}}}"#,
+    )
+    .unwrap();
     let e = loader.load_file(&event).unwrap_err();
     assert!(e.message.contains("not fetched"), "{}", e.message);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -81,11 +128,23 @@ fn rejects_invalid_schemas_with_positions() {
     assert_eq!((e.pos.line, e.message.as_str()), (3, "unknown type `int`"));
     assert!(e.help.unwrap().contains("`integer`"));
     for (text, expected) in [
-        (r##"{"$ref": "#/definitions/Nope"}"##, "unresolved reference"),
-        (r##"{"$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"$ref": "#/$defs/A"}}, "$ref": "#/$defs/A"}"##, "cyclic reference"),
+        (
+            r##"{"$ref": "#/definitions/Nope"}"##,
+            "unresolved reference",
+        ),
+        (
+            r##"{"$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"$ref": "#/$defs/A"}}, "$ref": "#/$defs/A"}"##,
+            "cyclic reference",
+        ),
         (r#"{"required": "a"}"#, "`required` must be an array"),
-        (r#"{"type": "string", "minLength": -1}"#, "non-negative integer"),
-        (r#"{"type": "string", "pattern": "("}"#, "invalid regular expression"),
+        (
+            r#"{"type": "string", "minLength": -1}"#,
+            "non-negative integer",
+        ),
+        (
+            r#"{"type": "string", "pattern": "("}"#,
+            "invalid regular expression",
+        ),
         (r#"{"properties": {"a": 3}}"#, "expected a schema"),
         (r#"{"anyOf": []}"#, "non-empty array"),
         (r#"{"type": "number", "multipleOf": 0}"#, "greater than 0"),
