@@ -1,1 +1,27 @@
-fn main() {}
+//! `tidings`: compatibility checks for versioned domain events.
+//!
+//! Exit status: 0 ok / compatible, 1 the run worked and found incompatibilities, 2 error (bad
+//! usage, unreadable or invalid schema).
+
+mod cli;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

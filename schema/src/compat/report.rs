@@ -145,9 +145,11 @@ fn json_finding(
         Direction::Forward => (change.update_pos, change.original_pos),
     };
     let difference = change.difference;
-    let verb = match direction {
+    // FORWARD compares the new version (as the original) with the old one (as the update):
+    // the difference describes the old version as seen from the new one.
+    let side = match direction {
         Direction::Backward => "",
-        Direction::Forward => " (seen from the old version)",
+        Direction::Forward => "in the old version, compared with the new one, ",
     };
     Finding {
         rule: difference.id().into(),
@@ -156,7 +158,7 @@ fn json_finding(
         new: Location::new(new_file, &change.path, new_pos),
         old: Location::new(old_file, &change.path, old_pos),
         message: format!(
-            "{} at `{}`{verb}: {}",
+            "{side}{} at `{}`: {}",
             difference.describe(),
             change.path,
             consequence(direction, old_file)

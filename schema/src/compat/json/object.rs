@@ -59,12 +59,21 @@ impl Engine<'_> {
         );
         for name in names {
             ctx.enter(name.clone());
+            // Point findings about one property at that property in each file that has it.
+            let saved = ctx.pos;
+            if let Some(os) = o.property(name) {
+                ctx.pos.0 = self.original.get(os).pos;
+            }
+            if let Some(us) = u.property(name) {
+                ctx.pos.1 = self.update.get(us).pos;
+            }
             match (o.property(name), u.property(name)) {
                 (Some(os), Some(us)) => self.compare(ctx, Some(os), Some(us)),
                 (Some(os), None) => self.property_removed(ctx, name, os, u),
                 (None, Some(us)) => self.property_added(ctx, name, us, o, u),
                 (None, None) => {}
             }
+            ctx.pos = saved;
             ctx.leave();
         }
         ctx.leave();
