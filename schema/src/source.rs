@@ -174,7 +174,12 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn pos(&self) -> Pos {
         // Columns count characters, not bytes, so that they match what an editor shows.
-        let col = self.text[self.line_start..self.at].chars().count() as u32 + 1;
+        // After a bad escape `at` may sit inside a multi-byte character: count up to its start.
+        let mut end = self.at.min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[self.line_start..end].chars().count() as u32 + 1;
         Pos {
             line: self.line,
             col,
@@ -488,6 +493,12 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn a_bad_escape_before_a_multibyte_character_is_an_error() {
+        let err = parse("\"\\é\"").unwrap_err();
+        assert_eq!(err.pos, Pos { line: 1, col: 3 });
     }
 
     #[test]
