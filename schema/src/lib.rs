@@ -17,8 +17,10 @@
 
 pub mod avro;
 pub mod compat;
+mod depth;
 mod error;
 pub mod jsonschema;
 pub mod source;
 
+pub use depth::MAX_TYPE_DEPTH;
 pub use error::SchemaError;

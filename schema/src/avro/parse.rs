@@ -73,6 +73,7 @@ impl AvroParser {
         builder.resolve()?;
         let root = builder.resolved(root);
         builder.check_unions()?;
+        builder.check_depth(root)?;
         builder.check_defaults()?;
         Ok(AvroSchema {
             types: builder.types,
@@ -724,6 +725,25 @@ impl Builder<'_> {
                 }
                 seen.push(key);
             }
+        }
+        Ok(())
+    }
+
+    fn check_depth(&self, root: TypeId) -> Result<(), SchemaError> {
+        let depth = crate::depth::nesting_depth(self.types.len(), root.0 as usize, |i| match &self
+            .types[i]
+            .kind
+        {
+            Kind::Array(t) | Kind::Map(t) => vec![t.0 as usize],
+            Kind::Union(branches) => branches.iter().map(|b| b.0 as usize).collect(),
+            Kind::Record(r) => r.fields.iter().map(|f| f.ty.0 as usize).collect(),
+            _ => Vec::new(),
+        });
+        if depth > crate::depth::MAX_TYPE_DEPTH {
+            let root_type = &self.types[root.0 as usize];
+            return Err(self
+                .error_in(root_type.file, root_type.pos, format!("types nest {depth} levels deep through named references, more than the {} tidings checks", crate::depth::MAX_TYPE_DEPTH))
+                .with_help("flatten the structure; no event needs records nested this deep"));
         }
         Ok(())
     }

@@ -79,6 +79,7 @@ impl JsonSchemaLoader {
         let root = b.build_document(0)?;
         b.resolve_refs()?;
         b.reject_reference_cycles()?;
+        b.check_depth(root)?;
         Ok(JsonSchema {
             nodes: b.nodes,
             root,

@@ -239,3 +239,19 @@ fn deep_nesting_is_an_error() {
     let e = err(&text);
     assert!(e.message.contains("nests deeper"), "{}", e.message);
 }
+
+#[test]
+fn long_chains_of_named_types_are_an_error() {
+    let records: Vec<String> = (0..2_000)
+        .map(|i| {
+            let prev = if i == 0 { String::new() } else { format!(r#", {{"name": "prev", "type": "R{}"}}"#, i - 1) };
+            format!(r#"{{"type": "record", "name": "R{i}", "fields": [{{"name": "x", "type": "int"}}{prev}]}}"#)
+        })
+        .collect();
+    let e = err(&format!("[{}]", records.join(",")));
+    assert!(
+        e.message.contains("levels deep through named references"),
+        "{}",
+        e.message
+    );
+}

@@ -178,6 +178,47 @@ impl Builder<'_> {
     }
 }
 
+impl Builder<'_> {
+    /// References can make a short document describe a structure too deep to walk.
+    pub(super) fn check_depth(&self, root: NodeId) -> Result<(), SchemaError> {
+        let depth = crate::depth::nesting_depth(self.nodes.len(), root.0 as usize, |i| {
+            let mut out: Vec<NodeId> = Vec::new();
+            match &self.nodes[i].kind {
+                Kind::Ref { target, .. } => out.push(*target),
+                Kind::Not(inner) => out.push(*inner),
+                Kind::Combined { subschemas, .. } => out.extend(subschemas),
+                Kind::Conditional {
+                    condition,
+                    then,
+                    otherwise,
+                } => out.extend([condition, then, otherwise].into_iter().flatten()),
+                Kind::Object(o) => {
+                    out.extend(o.properties.iter().map(|(_, id)| *id));
+                    out.extend(o.pattern_properties.iter().map(|(_, id)| *id));
+                    out.extend(o.schema_dependencies.iter().map(|(_, id)| *id));
+                    out.extend(o.additional.schema);
+                    out.extend(o.property_names);
+                }
+                Kind::Array(a) => {
+                    out.extend(a.all_items);
+                    out.extend(a.item_schemas.iter().flatten());
+                    out.extend(a.additional.schema);
+                    out.extend(a.contains);
+                }
+                _ => {}
+            }
+            out.into_iter().map(|id| id.0 as usize).collect()
+        });
+        if depth > crate::depth::MAX_TYPE_DEPTH {
+            let node = &self.nodes[root.0 as usize];
+            return Err(self
+                .error(node.file as usize, node.pos, format!("schemas nest {depth} levels deep through references, more than the {} tidings checks", crate::depth::MAX_TYPE_DEPTH))
+                .with_help("flatten the structure; no event needs schemas nested this deep"));
+        }
+        Ok(())
+    }
+}
+
 /// Resolves `.` and `..` without touching the file system (the file may not exist yet).
 fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

@@ -161,3 +161,20 @@ fn deep_nesting_is_an_error() {
     let text = r#"{"items":"#.repeat(depth) + "{}" + &"}".repeat(depth);
     assert!(err(&text).message.contains("nests deeper"));
 }
+
+#[test]
+fn long_chains_of_references_are_an_error() {
+    let defs: Vec<String> = (0..2_000)
+        .map(|i| match i {
+            0 => r#""D0": {"type": "string"}"#.to_owned(),
+            _ => format!(r##""D{i}": {{"type": "object", "properties": {{"next": {{"$ref": "#/$defs/D{}"}}}}}}"##, i - 1),
+        })
+        .collect();
+    let text = format!(
+        r##"{{"$defs": {{{}}}, "$ref": "#/$defs/D1999"}}"##,
+        defs.join(",")
+    );
+    assert!(err(&text)
+        .message
+        .contains("levels deep through references"));
+}
