@@ -1,0 +1,141 @@
+//! Compatibility engine figures (issue: schema model and compatibility engine).
+//!
+//! - `avro_pairwise`: the same reader/writer pairs through tidings (every finding) and through
+//!   apache-avro's `SchemaCompatibility::can_read` (stops at the first problem).
+//! - `full_transitive_history`: FULL_TRANSITIVE of version 100 of a 50-field record against the
+//!   99 before it. Peak heap is printed by the counting allocator below.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use divan::Bencher;
+use tidings_schema::avro::{parse, AvroSchema};
+use tidings_schema::compat::avro::reader_writer_incompatibilities;
+use tidings_schema::compat::{check, Level, SchemaDoc};
+
+struct Counting;
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn main() {
+    report_full_transitive_memory();
+    divan::main();
+}
+
+/// A record of `fields` fields; `variant` changes some of them the way teams evolve schemas.
+fn record(fields: usize, variant: usize) -> String {
+    let mut out = Vec::new();
+    for i in 0..fields {
+        let ty = match (i % 7, variant) {
+            (0, _) => r#""string""#.to_owned(),
+            (1, 1) => r#""long""#.to_owned(), // int promoted to long
+            (1, _) => r#""int""#.to_owned(),
+            (2, 2) => format!(r#"{{"type": "enum", "name": "E{i}", "symbols": ["A", "B"]}}"#),
+            (2, _) => format!(r#"{{"type": "enum", "name": "E{i}", "symbols": ["A", "B", "C"]}}"#),
+            (3, _) => r#"["null", "string"]"#.to_owned(),
+            (4, _) => r#"{"type": "array", "items": "double"}"#.to_owned(),
+            (5, 3) => r#"{"type": "map", "values": "string"}"#.to_owned(),
+            (5, _) => r#"{"type": "map", "values": "long"}"#.to_owned(),
+            _ => format!(r#"{{"type": "record", "name": "Nested{i}", "fields": [{{"name": "a", "type": "int"}}, {{"name": "b", "type": ["null", "string"], "default": null}}]}}"#),
+        };
+        out.push(format!(r#"{{"name": "f{i}", "type": {ty}}}"#));
+    }
+    format!(r#"{{"type": "record", "name": "Event", "namespace": "bench", "fields": [{}]}}"#, out.join(", "))
+}
+
+/// Pairs of (reader, writer): identical, promoted, incompatible in several places, small and large.
+fn pairs() -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    for fields in [5, 20, 50] {
+        for (r, w) in [(0, 0), (1, 0), (0, 1), (2, 0), (0, 3), (3, 1)] {
+            pairs.push((record(fields, r), record(fields, w)));
+        }
+    }
+    pairs.push((r#"["null", "long", "string"]"#.to_owned(), r#"["int", "string"]"#.to_owned()));
+    pairs.push((r#"{"type": "fixed", "name": "F", "size": 16}"#.to_owned(), r#"{"type": "fixed", "name": "F", "size": 12}"#.to_owned()));
+    pairs
+}
+
+#[divan::bench]
+fn avro_pairwise_tidings(bencher: Bencher<'_, '_>) {
+    let parsed: Vec<(AvroSchema, AvroSchema)> = pairs()
+        .iter()
+        .map(|(r, w)| (parse("r.avsc", r).unwrap(), parse("w.avsc", w).unwrap()))
+        .collect();
+    bencher.bench_local(|| {
+        let mut found = 0;
+        for (reader, writer) in &parsed {
+            found += reader_writer_incompatibilities(reader, writer).len();
+        }
+        divan::black_box(found)
+    });
+}
+
+#[divan::bench]
+fn avro_pairwise_apache_avro(bencher: Bencher<'_, '_>) {
+    use apache_avro::schema_compatibility::SchemaCompatibility;
+    let parsed: Vec<(apache_avro::Schema, apache_avro::Schema)> = pairs()
+        .iter()
+        .map(|(r, w)| (apache_avro::Schema::parse_str(r).unwrap(), apache_avro::Schema::parse_str(w).unwrap()))
+        .collect();
+    bencher.bench_local(|| {
+        let mut compatible = 0;
+        for (reader, writer) in &parsed {
+            compatible += usize::from(SchemaCompatibility::can_read(writer, reader).is_ok());
+        }
+        divan::black_box(compatible)
+    });
+}
+
+/// Version `v` of a 50-field record: each version adds one optional field to the previous.
+fn history(versions: usize) -> Vec<SchemaDoc> {
+    (0..versions)
+        .map(|v| {
+            let mut fields: Vec<String> = (0..50).map(|i| format!(r#"{{"name": "f{i}", "type": ["null", "string"], "default": null}}"#)).collect();
+            fields.extend((0..v).map(|i| format!(r#"{{"name": "added{i}", "type": ["null", "long"], "default": null}}"#)));
+            let text = format!(r#"{{"type": "record", "name": "Event", "fields": [{}]}}"#, fields.join(", "));
+            SchemaDoc::parse_avro(&format!("v{}.avsc", v + 1), &text).unwrap()
+        })
+        .collect()
+}
+
+#[divan::bench]
+fn full_transitive_history(bencher: Bencher<'_, '_>) {
+    let versions = history(100);
+    let (new, previous) = versions.split_last().unwrap();
+    bencher.bench_local(|| {
+        let report = check(previous, new, Level::FullTransitive);
+        assert!(report.is_compatible());
+        divan::black_box(report)
+    });
+}
+
+fn report_full_transitive_memory() {
+    let versions = history(100);
+    let (new, previous) = versions.split_last().unwrap();
+    let before = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let report = check(previous, new, Level::FullTransitive);
+    let peak = PEAK.load(Ordering::Relaxed) - before;
+    assert!(report.is_compatible());
+    println!(
+        "full_transitive_history: peak heap during the check {:.1} KiB above the {:.1} KiB held by the 100 parsed versions",
+        peak as f64 / 1024.0,
+        before as f64 / 1024.0
+    );
+}
