@@ -6,6 +6,7 @@
 //! result, and a pair met while it is being checked (recursion) counts as compatible.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use crate::avro::{AvroSchema, Kind, TypeId};
@@ -66,168 +67,163 @@ pub struct Incompatibility {
 }
 
 /// Every reason why data written with `writer` cannot be read with `reader`; empty when it can.
-pub fn reader_writer_incompatibilities(
-    reader: &AvroSchema,
-    writer: &AvroSchema,
-) -> Vec<Incompatibility> {
+pub fn reader_writer_incompatibilities(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
     let mut checker = Checker {
         reader,
         writer,
-        memo: HashMap::new(),
+        memo: HashMap::with_capacity_and_hasher(16, BuildHasherDefault::default()),
     };
-    let result = checker.fresh(reader.root(), writer.root());
-    Rc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone())
+    let mut found = Vec::new();
+    checker.fresh(reader.root(), writer.root(), &mut found);
+    found.iter().map(|raw| checker.describe(raw)).collect()
 }
 
-type Found = Rc<Vec<Incompatibility>>;
+/// A finding as the checker records it: cheap to make and to copy. Messages and pointers are
+/// written only for the findings that are returned.
+#[derive(Debug, Clone)]
+struct Raw {
+    kind: IncompatibilityType,
+    location: Rc<[Token]>,
+    reader: TypeId,
+    writer: TypeId,
+    /// The writer type the message names (a union branch for `MISSING_UNION_BRANCH`).
+    subject: TypeId,
+    /// The reader field, for `READER_FIELD_MISSING_DEFAULT_VALUE`.
+    field: Option<usize>,
+}
 
 enum Memo {
     InProgress,
-    Done(Found),
+    Done(Rc<[Raw]>),
+}
+
+/// Type ids are small dense integers: a multiply-and-rotate hash is enough, and much cheaper
+/// than SipHash on the hot path.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// One step of the location: a keyword or an index.
+#[derive(Debug, Clone, Copy)]
+enum Token {
+    Key(&'static str),
+    Index(usize),
 }
 
 struct Checker<'s> {
     reader: &'s AvroSchema,
     writer: &'s AvroSchema,
-    memo: HashMap<(TypeId, TypeId), Memo>,
+    memo: HashMap<(TypeId, TypeId), Memo, BuildHasherDefault<PairHasher>>,
 }
 
-fn none() -> Found {
-    Rc::new(Vec::new())
-}
-
-fn merge(into: &mut Vec<Incompatibility>, found: &Found) {
-    into.extend(found.iter().cloned());
+fn is_named(kind: &Kind) -> bool {
+    matches!(kind, Kind::Record(_) | Kind::Enum(_) | Kind::Fixed(_))
 }
 
 impl Checker<'_> {
     /// A check that starts its own location stack, as Java's two-argument `getCompatibility`.
-    fn fresh(&mut self, r: TypeId, w: TypeId) -> Found {
+    fn fresh(&mut self, r: TypeId, w: TypeId, out: &mut Vec<Raw>) -> bool {
         let mut location = Vec::new();
-        self.get("", r, w, &mut location)
+        self.get(Token::Key(""), r, w, &mut location, out)
     }
 
-    fn get(&mut self, token: &str, r: TypeId, w: TypeId, location: &mut Vec<String>) -> Found {
-        location.push(token.to_owned());
-        let result = match self.memo.get(&(r, w)) {
-            Some(Memo::InProgress) => none(),
-            Some(Memo::Done(found)) => found.clone(),
-            None => {
-                self.memo.insert((r, w), Memo::InProgress);
-                let found = Rc::new(self.calculate(r, w, location));
-                self.memo.insert((r, w), Memo::Done(found.clone()));
-                found
+    /// Whether a pair is compatible, checked from a fresh location; what it finds is not reported.
+    fn probe(&mut self, r: TypeId, w: TypeId) -> bool {
+        let mut scratch = Vec::new();
+        self.fresh(r, w, &mut scratch)
+    }
+
+    /// Checks a pair and appends what it finds to `out`; returns whether it found nothing.
+    fn get(&mut self, token: Token, r: TypeId, w: TypeId, location: &mut Vec<Token>, out: &mut Vec<Raw>) -> bool {
+        location.push(token);
+        let before = out.len();
+        // Only named types can be reached twice or recursively: every other node appears once in
+        // its schema, so its pairs are met once and need no memo.
+        if !is_named(self.reader.kind(r)) && !is_named(self.writer.kind(w)) {
+            self.calculate(r, w, location, out);
+        } else {
+            match self.memo.get(&(r, w)) {
+                Some(Memo::InProgress) => {}
+                Some(Memo::Done(found)) => out.extend(found.iter().cloned()),
+                None => {
+                    self.memo.insert((r, w), Memo::InProgress);
+                    self.calculate(r, w, location, out);
+                    self.memo.insert((r, w), Memo::Done(out[before..].into()));
+                }
             }
-        };
+        }
         location.pop();
-        result
+        out.len() == before
     }
 
-    fn incompatible(
-        &self,
-        kind: IncompatibilityType,
-        r: TypeId,
-        w: TypeId,
-        message: String,
-        location: &[String],
-    ) -> Incompatibility {
-        Incompatibility {
+    fn push(&self, out: &mut Vec<Raw>, kind: IncompatibilityType, r: TypeId, w: TypeId, location: &[Token]) {
+        out.push(Raw {
             kind,
-            location: pointer(location),
-            message,
+            location: location.into(),
             reader: r,
             writer: w,
-            reader_pos: self.reader.get(r).pos,
-            writer_pos: self.writer.get(w).pos,
+            subject: w,
             field: None,
-        }
+        });
     }
 
-    fn type_mismatch(&self, r: TypeId, w: TypeId, location: &[String]) -> Vec<Incompatibility> {
-        let message = format!(
-            "reader type: {} not compatible with writer type: {}",
-            self.reader.kind(r).type_name(),
-            self.writer.kind(w).type_name()
-        );
-        vec![self.incompatible(IncompatibilityType::TypeMismatch, r, w, message, location)]
-    }
-
-    fn calculate(
-        &mut self,
-        r: TypeId,
-        w: TypeId,
-        location: &mut Vec<String>,
-    ) -> Vec<Incompatibility> {
+    fn calculate(&mut self, r: TypeId, w: TypeId, location: &mut Vec<Token>, out: &mut Vec<Raw>) {
         let (reader, writer) = (self.reader, self.writer);
         let (rk, wk) = (reader.kind(r), writer.kind(w));
-        let mut result = Vec::new();
         if std::mem::discriminant(rk) == std::mem::discriminant(wk) {
             match (rk, wk) {
                 (Kind::Array(ri), Kind::Array(wi)) => {
-                    merge(&mut result, &self.get("items", *ri, *wi, location))
+                    self.get(Token::Key("items"), *ri, *wi, location, out);
                 }
                 (Kind::Map(rv), Kind::Map(wv)) => {
-                    merge(&mut result, &self.get("values", *rv, *wv, location))
+                    self.get(Token::Key("values"), *rv, *wv, location, out);
                 }
                 (Kind::Fixed(rf), Kind::Fixed(wf)) => {
-                    result.extend(self.check_names(r, w, location));
+                    self.check_names(r, w, location, out);
                     if rf.size != wf.size {
-                        location.push("size".into());
-                        let message = format!("expected: {}, found: {}", wf.size, rf.size);
-                        result.push(self.incompatible(
-                            IncompatibilityType::FixedSizeMismatch,
-                            r,
-                            w,
-                            message,
-                            location,
-                        ));
+                        location.push(Token::Key("size"));
+                        self.push(out, IncompatibilityType::FixedSizeMismatch, r, w, location);
                         location.pop();
                     }
                 }
                 (Kind::Enum(re), Kind::Enum(we)) => {
-                    result.extend(self.check_names(r, w, location));
-                    location.push("symbols".into());
-                    let mut missing: Vec<&String> = we
-                        .symbols
-                        .iter()
-                        .filter(|s| !re.symbols.contains(s))
-                        .collect();
-                    let reader_default_ok =
-                        re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
-                    if !missing.is_empty() && !reader_default_ok {
-                        // Java prints a TreeSet: sorted, `[A, B]`.
-                        missing.sort();
-                        let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-                        let message = format!("[{}]", names.join(", "));
-                        result.push(self.incompatible(
-                            IncompatibilityType::MissingEnumSymbols,
-                            r,
-                            w,
-                            message,
-                            location,
-                        ));
+                    self.check_names(r, w, location, out);
+                    let missing = we.symbols.iter().any(|s| !re.symbols.contains(s));
+                    let reader_default_ok = re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
+                    if missing && !reader_default_ok {
+                        location.push(Token::Key("symbols"));
+                        self.push(out, IncompatibilityType::MissingEnumSymbols, r, w, location);
+                        location.pop();
                     }
-                    location.pop();
                 }
                 (Kind::Record(_), Kind::Record(_)) => {
-                    result.extend(self.check_names(r, w, location));
-                    self.check_fields(r, w, location, &mut result);
+                    self.check_names(r, w, location, out);
+                    self.check_fields(r, w, location, out);
                 }
                 (Kind::Union(_), Kind::Union(branches)) => {
                     for (i, branch) in branches.iter().enumerate() {
-                        location.push(i.to_string());
-                        if !self.fresh(r, *branch).is_empty() {
-                            let message = format!(
-                                "reader union lacking writer type: {}",
-                                writer.kind(*branch).type_name()
-                            );
-                            result.push(self.incompatible(
-                                IncompatibilityType::MissingUnionBranch,
-                                r,
-                                w,
-                                message,
-                                location,
-                            ));
+                        location.push(Token::Index(i));
+                        if !self.probe(r, *branch) {
+                            self.push(out, IncompatibilityType::MissingUnionBranch, r, w, location);
+                            if let Some(last) = out.last_mut() {
+                                last.subject = *branch;
+                            }
                         }
                         location.pop();
                     }
@@ -235,15 +231,15 @@ impl Checker<'_> {
                 // Primitives of the same type.
                 _ => {}
             }
-            return result;
+            return;
         }
 
         // A reader is compatible with a writer union when it can read every branch.
         if let Kind::Union(branches) = wk {
             for (i, branch) in branches.iter().enumerate() {
-                merge(&mut result, &self.get(&i.to_string(), r, *branch, location));
+                self.get(Token::Index(i), r, *branch, location, out);
             }
-            return result;
+            return;
         }
 
         match (rk, wk) {
@@ -253,62 +249,41 @@ impl Checker<'_> {
             | (Kind::Bytes, Kind::String)
             | (Kind::String, Kind::Bytes) => {}
             (Kind::Union(branches), _) => {
-                let readable = branches.iter().any(|b| self.fresh(*b, w).is_empty());
-                if !readable {
-                    let message = format!("reader union lacking writer type: {}", wk.type_name());
-                    result.push(self.incompatible(
-                        IncompatibilityType::MissingUnionBranch,
-                        r,
-                        w,
-                        message,
-                        location,
-                    ));
+                if !branches.iter().any(|b| self.probe(*b, w)) {
+                    self.push(out, IncompatibilityType::MissingUnionBranch, r, w, location);
                 }
             }
-            _ => result.extend(self.type_mismatch(r, w, location)),
+            _ => self.push(out, IncompatibilityType::TypeMismatch, r, w, location),
         }
-        result
     }
 
     /// Names match on the unqualified name, or a reader alias names the writer's full name.
-    fn check_names(
-        &self,
-        r: TypeId,
-        w: TypeId,
-        location: &mut Vec<String>,
-    ) -> Option<Incompatibility> {
+    fn check_names(&self, r: TypeId, w: TypeId, location: &mut Vec<Token>, out: &mut Vec<Raw>) {
         let (rk, wk) = (self.reader.kind(r), self.writer.kind(w));
-        let (rn, wn) = (rk.name()?, wk.name()?);
-        let writer_full = wn.fullname();
-        if rn.name == wn.name || rk.aliases().contains(&writer_full) {
-            return None;
-        }
-        location.push("name".into());
-        let message = format!("expected: {writer_full}");
-        let found = self.incompatible(IncompatibilityType::NameMismatch, r, w, message, location);
-        location.pop();
-        Some(found)
-    }
-
-    fn check_fields(
-        &mut self,
-        r: TypeId,
-        w: TypeId,
-        location: &mut Vec<String>,
-        result: &mut Vec<Incompatibility>,
-    ) {
-        let (Kind::Record(reader), Kind::Record(writer)) =
-            (self.reader.kind(r), self.writer.kind(w))
-        else {
+        let (Some(rn), Some(wn)) = (rk.name(), wk.name()) else {
             return;
         };
-        location.push("fields".into());
+        if rn.name == wn.name || rk.aliases().contains(&wn.fullname()) {
+            return;
+        }
+        location.push(Token::Key("name"));
+        self.push(out, IncompatibilityType::NameMismatch, r, w, location);
+        location.pop();
+    }
+
+    fn check_fields(&mut self, r: TypeId, w: TypeId, location: &mut Vec<Token>, out: &mut Vec<Raw>) {
+        let (Kind::Record(reader), Kind::Record(writer)) = (self.reader.kind(r), self.writer.kind(w)) else {
+            return;
+        };
+        location.push(Token::Key("fields"));
         for (index, field) in reader.fields.iter().enumerate() {
-            location.push(index.to_string());
+            location.push(Token::Index(index));
+            // Fields usually keep their position: look there before searching.
             let writer_field = writer
                 .fields
-                .iter()
-                .find(|wf| wf.name == field.name)
+                .get(index)
+                .filter(|wf| wf.name == field.name)
+                .or_else(|| writer.fields.iter().find(|wf| wf.name == field.name))
                 .or_else(|| {
                     field
                         .aliases
@@ -316,27 +291,19 @@ impl Checker<'_> {
                         .find_map(|alias| writer.fields.iter().find(|wf| &wf.name == alias))
                 });
             match writer_field {
-                Some(wf) => merge(result, &self.get("type", field.ty, wf.ty, location)),
+                Some(wf) => {
+                    self.get(Token::Key("type"), field.ty, wf.ty, location, out);
+                }
                 None if field.default.is_some() => {}
                 None => {
-                    let reader_enum_default = match self.reader.kind(field.ty) {
-                        Kind::Enum(e) => e.default.is_some(),
-                        _ => false,
-                    };
-                    if reader_enum_default {
+                    if matches!(self.reader.kind(field.ty), Kind::Enum(e) if e.default.is_some()) {
                         // Java compares the field's enum with the whole writer record here.
-                        merge(result, &self.get("type", field.ty, w, location));
+                        self.get(Token::Key("type"), field.ty, w, location, out);
                     } else {
-                        let mut found = self.incompatible(
-                            IncompatibilityType::ReaderFieldMissingDefaultValue,
-                            r,
-                            w,
-                            field.name.clone(),
-                            location,
-                        );
-                        found.reader_pos = field.pos;
-                        found.field = Some(field.name.clone());
-                        result.push(found);
+                        self.push(out, IncompatibilityType::ReaderFieldMissingDefaultValue, r, w, location);
+                        if let Some(last) = out.last_mut() {
+                            last.field = Some(index);
+                        }
                     }
                 }
             }
@@ -344,14 +311,71 @@ impl Checker<'_> {
         }
         location.pop();
     }
+
+    /// The public form of a finding, with Avro Java's message and location.
+    fn describe(&self, raw: &Raw) -> Incompatibility {
+        let (reader, writer) = (self.reader, self.writer);
+        let (rk, wk) = (reader.kind(raw.reader), writer.kind(raw.writer));
+        let mut reader_pos = reader.get(raw.reader).pos;
+        let mut field_name = None;
+        let message = match raw.kind {
+            IncompatibilityType::TypeMismatch => format!(
+                "reader type: {} not compatible with writer type: {}",
+                rk.type_name(),
+                wk.type_name()
+            ),
+            IncompatibilityType::MissingUnionBranch => {
+                format!("reader union lacking writer type: {}", writer.kind(raw.subject).type_name())
+            }
+            IncompatibilityType::NameMismatch => {
+                format!("expected: {}", wk.name().map(|n| n.fullname()).unwrap_or_default())
+            }
+            IncompatibilityType::FixedSizeMismatch => match (rk, wk) {
+                (Kind::Fixed(rf), Kind::Fixed(wf)) => format!("expected: {}, found: {}", wf.size, rf.size),
+                _ => String::new(),
+            },
+            IncompatibilityType::MissingEnumSymbols => match (rk, wk) {
+                // Java prints a TreeSet: sorted, `[A, B]`.
+                (Kind::Enum(re), Kind::Enum(we)) => {
+                    let mut missing: Vec<&str> =
+                        we.symbols.iter().filter(|s| !re.symbols.contains(s)).map(String::as_str).collect();
+                    missing.sort_unstable();
+                    format!("[{}]", missing.join(", "))
+                }
+                _ => String::new(),
+            },
+            IncompatibilityType::ReaderFieldMissingDefaultValue => match (rk, raw.field) {
+                (Kind::Record(record), Some(index)) => {
+                    let field = &record.fields[index];
+                    reader_pos = field.pos;
+                    field_name = Some(field.name.clone());
+                    field.name.clone()
+                }
+                _ => String::new(),
+            },
+        };
+        Incompatibility {
+            kind: raw.kind,
+            location: pointer(&raw.location),
+            message,
+            reader: raw.reader,
+            writer: raw.writer,
+            reader_pos,
+            writer_pos: writer.get(raw.writer).pos,
+            field: field_name,
+        }
+    }
 }
 
 /// Java's `Incompatibility.getLocation()`: the root token dropped, the rest joined and escaped.
-fn pointer(location: &[String]) -> String {
+fn pointer(location: &[Token]) -> String {
     let tokens: Vec<String> = location
         .iter()
         .skip(1)
-        .map(|t| t.replace('~', "~0").replace('/', "~1"))
+        .map(|t| match t {
+            Token::Key(k) => k.replace('~', "~0").replace('/', "~1"),
+            Token::Index(i) => i.to_string(),
+        })
         .collect();
     format!("/{}", tokens.join("/"))
 }
