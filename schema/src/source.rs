@@ -152,6 +152,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         line: 1,
         line_start: 0,
         depth: 0,
+        last: (0, 1),
     };
     parser.skip_ws();
     let node = parser.value()?;
@@ -169,24 +170,33 @@ struct Parser<'a> {
     line: u32,
     line_start: usize,
     depth: usize,
+    /// The last position computed: the next one on the same line counts on from there, so
+    /// long one-line documents are not re-counted from the start of the line each time.
+    last: (usize, u32),
 }
 
 impl Parser<'_> {
-    fn pos(&self) -> Pos {
+    fn pos(&mut self) -> Pos {
         // Columns count characters, not bytes, so that they match what an editor shows.
         // After a bad escape `at` may sit inside a multi-byte character: count up to its start.
         let mut end = self.at.min(self.text.len());
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let col = self.text[self.line_start..end].chars().count() as u32 + 1;
+        let (from, col) = if self.last.0 >= self.line_start && self.last.0 <= end {
+            self.last
+        } else {
+            (self.line_start, 1)
+        };
+        let col = col + self.text[from..end].chars().count() as u32;
+        self.last = (end, col);
         Pos {
             line: self.line,
             col,
         }
     }
 
-    fn error(&self, message: impl Into<String>) -> SyntaxError {
+    fn error(&mut self, message: impl Into<String>) -> SyntaxError {
         SyntaxError {
             pos: self.pos(),
             message: message.into(),

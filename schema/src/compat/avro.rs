@@ -72,6 +72,7 @@ pub fn reader_writer_incompatibilities(reader: &AvroSchema, writer: &AvroSchema)
         reader,
         writer,
         memo: HashMap::with_capacity_and_hasher(16, BuildHasherDefault::default()),
+        spare_locations: Vec::new(),
     };
     let mut found = Vec::new();
     checker.fresh(reader.root(), writer.root(), &mut found);
@@ -94,7 +95,8 @@ struct Raw {
 
 enum Memo {
     InProgress,
-    Done(Rc<[Raw]>),
+    /// What the pair found; `None` when compatible, so that the common case allocates nothing.
+    Done(Option<Rc<[Raw]>>),
 }
 
 /// Type ids are small dense integers: a multiply-and-rotate hash is enough, and much cheaper
@@ -130,6 +132,8 @@ struct Checker<'s> {
     reader: &'s AvroSchema,
     writer: &'s AvroSchema,
     memo: HashMap<(TypeId, TypeId), Memo, BuildHasherDefault<PairHasher>>,
+    /// Location stacks of finished fresh checks, reused by the next ones.
+    spare_locations: Vec<Vec<Token>>,
 }
 
 fn is_named(kind: &Kind) -> bool {
@@ -139,8 +143,11 @@ fn is_named(kind: &Kind) -> bool {
 impl Checker<'_> {
     /// A check that starts its own location stack, as Java's two-argument `getCompatibility`.
     fn fresh(&mut self, r: TypeId, w: TypeId, out: &mut Vec<Raw>) -> bool {
-        let mut location = Vec::new();
-        self.get(Token::Key(""), r, w, &mut location, out)
+        let mut location = self.spare_locations.pop().unwrap_or_default();
+        let compatible = self.get(Token::Key(""), r, w, &mut location, out);
+        location.clear();
+        self.spare_locations.push(location);
+        compatible
     }
 
     /// Whether a pair is compatible, checked from a fresh location; what it finds is not reported.
@@ -160,11 +167,12 @@ impl Checker<'_> {
         } else {
             match self.memo.get(&(r, w)) {
                 Some(Memo::InProgress) => {}
-                Some(Memo::Done(found)) => out.extend(found.iter().cloned()),
+                Some(Memo::Done(found)) => out.extend(found.iter().flat_map(|f| f.iter()).cloned()),
                 None => {
                     self.memo.insert((r, w), Memo::InProgress);
                     self.calculate(r, w, location, out);
-                    self.memo.insert((r, w), Memo::Done(out[before..].into()));
+                    let found = (out.len() > before).then(|| out[before..].into());
+                    self.memo.insert((r, w), Memo::Done(found));
                 }
             }
         }
@@ -373,7 +381,8 @@ fn pointer(location: &[Token]) -> String {
         .iter()
         .skip(1)
         .map(|t| match t {
-            Token::Key(k) => k.replace('~', "~0").replace('/', "~1"),
+            Token::Key(k) if k.contains(['~', '/']) => k.replace('~', "~0").replace('/', "~1"),
+            Token::Key(k) => (*k).to_owned(),
             Token::Index(i) => i.to_string(),
         })
         .collect();
