@@ -51,11 +51,16 @@ fn record(fields: usize, variant: usize) -> String {
             (4, _) => r#"{"type": "array", "items": "double"}"#.to_owned(),
             (5, 3) => r#"{"type": "map", "values": "string"}"#.to_owned(),
             (5, _) => r#"{"type": "map", "values": "long"}"#.to_owned(),
-            _ => format!(r#"{{"type": "record", "name": "Nested{i}", "fields": [{{"name": "a", "type": "int"}}, {{"name": "b", "type": ["null", "string"], "default": null}}]}}"#),
+            _ => format!(
+                r#"{{"type": "record", "name": "Nested{i}", "fields": [{{"name": "a", "type": "int"}}, {{"name": "b", "type": ["null", "string"], "default": null}}]}}"#
+            ),
         };
         out.push(format!(r#"{{"name": "f{i}", "type": {ty}}}"#));
     }
-    format!(r#"{{"type": "record", "name": "Event", "namespace": "bench", "fields": [{}]}}"#, out.join(", "))
+    format!(
+        r#"{{"type": "record", "name": "Event", "namespace": "bench", "fields": [{}]}}"#,
+        out.join(", ")
+    )
 }
 
 /// Pairs of (reader, writer): identical, promoted, incompatible in several places, small and large.
@@ -66,8 +71,14 @@ fn pairs() -> Vec<(String, String)> {
             pairs.push((record(fields, r), record(fields, w)));
         }
     }
-    pairs.push((r#"["null", "long", "string"]"#.to_owned(), r#"["int", "string"]"#.to_owned()));
-    pairs.push((r#"{"type": "fixed", "name": "F", "size": 16}"#.to_owned(), r#"{"type": "fixed", "name": "F", "size": 12}"#.to_owned()));
+    pairs.push((
+        r#"["null", "long", "string"]"#.to_owned(),
+        r#"["int", "string"]"#.to_owned(),
+    ));
+    pairs.push((
+        r#"{"type": "fixed", "name": "F", "size": 16}"#.to_owned(),
+        r#"{"type": "fixed", "name": "F", "size": 12}"#.to_owned(),
+    ));
     pairs
 }
 
@@ -78,8 +89,15 @@ fn pair_set(kind: &str) -> Vec<(String, String)> {
     pairs()
         .into_iter()
         .filter(|(r, w)| {
-            let ours = reader_writer_incompatibilities(&parse("r.avsc", r).unwrap(), &parse("w.avsc", w).unwrap()).is_empty();
-            let (ar, aw) = (apache_avro::Schema::parse_str(r).unwrap(), apache_avro::Schema::parse_str(w).unwrap());
+            let ours = reader_writer_incompatibilities(
+                &parse("r.avsc", r).unwrap(),
+                &parse("w.avsc", w).unwrap(),
+            )
+            .is_empty();
+            let (ar, aw) = (
+                apache_avro::Schema::parse_str(r).unwrap(),
+                apache_avro::Schema::parse_str(w).unwrap(),
+            );
             let theirs = SchemaCompatibility::can_read(&aw, &ar).is_ok();
             assert_eq!(ours, theirs, "verdicts differ on\nreader {r}\nwriter {w}");
             match kind {
@@ -113,7 +131,12 @@ fn avro_pairwise_apache_avro(bencher: Bencher<'_, '_>, set: &str) {
     use apache_avro::schema_compatibility::SchemaCompatibility;
     let parsed: Vec<(apache_avro::Schema, apache_avro::Schema)> = pair_set(set)
         .iter()
-        .map(|(r, w)| (apache_avro::Schema::parse_str(r).unwrap(), apache_avro::Schema::parse_str(w).unwrap()))
+        .map(|(r, w)| {
+            (
+                apache_avro::Schema::parse_str(r).unwrap(),
+                apache_avro::Schema::parse_str(w).unwrap(),
+            )
+        })
         .collect();
     bencher.bench_local(|| {
         let mut compatible = 0;
@@ -128,9 +151,18 @@ fn avro_pairwise_apache_avro(bencher: Bencher<'_, '_>, set: &str) {
 fn history(versions: usize) -> Vec<SchemaDoc> {
     (0..versions)
         .map(|v| {
-            let mut fields: Vec<String> = (0..50).map(|i| format!(r#"{{"name": "f{i}", "type": ["null", "string"], "default": null}}"#)).collect();
-            fields.extend((0..v).map(|i| format!(r#"{{"name": "added{i}", "type": ["null", "long"], "default": null}}"#)));
-            let text = format!(r#"{{"type": "record", "name": "Event", "fields": [{}]}}"#, fields.join(", "));
+            let mut fields: Vec<String> = (0..50)
+                .map(|i| {
+                    format!(r#"{{"name": "f{i}", "type": ["null", "string"], "default": null}}"#)
+                })
+                .collect();
+            fields.extend((0..v).map(|i| {
+                format!(r#"{{"name": "added{i}", "type": ["null", "long"], "default": null}}"#)
+            }));
+            let text = format!(
+                r#"{{"type": "record", "name": "Event", "fields": [{}]}}"#,
+                fields.join(", ")
+            );
             SchemaDoc::parse_avro(&format!("v{}.avsc", v + 1), &text).unwrap()
         })
         .collect()

@@ -64,10 +64,16 @@ pub struct Incompatibility {
     pub writer_pos: Pos,
     /// The field concerned, when the problem is about one field.
     pub field: Option<String>,
+    /// The writer type the message names: for `MISSING_UNION_BRANCH` in two unions, the
+    /// writer's branch; otherwise the writer type.
+    pub subject: TypeId,
 }
 
 /// Every reason why data written with `writer` cannot be read with `reader`; empty when it can.
-pub fn reader_writer_incompatibilities(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
+pub fn reader_writer_incompatibilities(
+    reader: &AvroSchema,
+    writer: &AvroSchema,
+) -> Vec<Incompatibility> {
     let mut checker = Checker {
         reader,
         writer,
@@ -157,7 +163,14 @@ impl Checker<'_> {
     }
 
     /// Checks a pair and appends what it finds to `out`; returns whether it found nothing.
-    fn get(&mut self, token: Token, r: TypeId, w: TypeId, location: &mut Vec<Token>, out: &mut Vec<Raw>) -> bool {
+    fn get(
+        &mut self,
+        token: Token,
+        r: TypeId,
+        w: TypeId,
+        location: &mut Vec<Token>,
+        out: &mut Vec<Raw>,
+    ) -> bool {
         location.push(token);
         let before = out.len();
         // Only named types can be reached twice or recursively: every other node appears once in
@@ -180,7 +193,14 @@ impl Checker<'_> {
         out.len() == before
     }
 
-    fn push(&self, out: &mut Vec<Raw>, kind: IncompatibilityType, r: TypeId, w: TypeId, location: &[Token]) {
+    fn push(
+        &self,
+        out: &mut Vec<Raw>,
+        kind: IncompatibilityType,
+        r: TypeId,
+        w: TypeId,
+        location: &[Token],
+    ) {
         out.push(Raw {
             kind,
             location: location.into(),
@@ -213,7 +233,8 @@ impl Checker<'_> {
                 (Kind::Enum(re), Kind::Enum(we)) => {
                     self.check_names(r, w, location, out);
                     let missing = we.symbols.iter().any(|s| !re.symbols.contains(s));
-                    let reader_default_ok = re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
+                    let reader_default_ok =
+                        re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
                     if missing && !reader_default_ok {
                         location.push(Token::Key("symbols"));
                         self.push(out, IncompatibilityType::MissingEnumSymbols, r, w, location);
@@ -279,8 +300,16 @@ impl Checker<'_> {
         location.pop();
     }
 
-    fn check_fields(&mut self, r: TypeId, w: TypeId, location: &mut Vec<Token>, out: &mut Vec<Raw>) {
-        let (Kind::Record(reader), Kind::Record(writer)) = (self.reader.kind(r), self.writer.kind(w)) else {
+    fn check_fields(
+        &mut self,
+        r: TypeId,
+        w: TypeId,
+        location: &mut Vec<Token>,
+        out: &mut Vec<Raw>,
+    ) {
+        let (Kind::Record(reader), Kind::Record(writer)) =
+            (self.reader.kind(r), self.writer.kind(w))
+        else {
             return;
         };
         location.push(Token::Key("fields"));
@@ -308,7 +337,13 @@ impl Checker<'_> {
                         // Java compares the field's enum with the whole writer record here.
                         self.get(Token::Key("type"), field.ty, w, location, out);
                     } else {
-                        self.push(out, IncompatibilityType::ReaderFieldMissingDefaultValue, r, w, location);
+                        self.push(
+                            out,
+                            IncompatibilityType::ReaderFieldMissingDefaultValue,
+                            r,
+                            w,
+                            location,
+                        );
                         if let Some(last) = out.last_mut() {
                             last.field = Some(index);
                         }
@@ -333,20 +368,32 @@ impl Checker<'_> {
                 wk.type_name()
             ),
             IncompatibilityType::MissingUnionBranch => {
-                format!("reader union lacking writer type: {}", writer.kind(raw.subject).type_name())
+                format!(
+                    "reader union lacking writer type: {}",
+                    writer.kind(raw.subject).type_name()
+                )
             }
             IncompatibilityType::NameMismatch => {
-                format!("expected: {}", wk.name().map(|n| n.fullname()).unwrap_or_default())
+                format!(
+                    "expected: {}",
+                    wk.name().map(|n| n.fullname()).unwrap_or_default()
+                )
             }
             IncompatibilityType::FixedSizeMismatch => match (rk, wk) {
-                (Kind::Fixed(rf), Kind::Fixed(wf)) => format!("expected: {}, found: {}", wf.size, rf.size),
+                (Kind::Fixed(rf), Kind::Fixed(wf)) => {
+                    format!("expected: {}, found: {}", wf.size, rf.size)
+                }
                 _ => String::new(),
             },
             IncompatibilityType::MissingEnumSymbols => match (rk, wk) {
                 // Java prints a TreeSet: sorted, `[A, B]`.
                 (Kind::Enum(re), Kind::Enum(we)) => {
-                    let mut missing: Vec<&str> =
-                        we.symbols.iter().filter(|s| !re.symbols.contains(s)).map(String::as_str).collect();
+                    let mut missing: Vec<&str> = we
+                        .symbols
+                        .iter()
+                        .filter(|s| !re.symbols.contains(s))
+                        .map(String::as_str)
+                        .collect();
                     missing.sort_unstable();
                     format!("[{}]", missing.join(", "))
                 }
@@ -371,6 +418,7 @@ impl Checker<'_> {
             reader_pos,
             writer_pos: writer.get(raw.writer).pos,
             field: field_name,
+            subject: raw.subject,
         }
     }
 }

@@ -208,6 +208,55 @@ fn type_name(schema: &AvroSchema, id: crate::avro::TypeId) -> String {
     }
 }
 
+/// A reader-schema pointer (`/fields/1/type/items`) as a person reads it (`amount[]`): field
+/// names joined by dots, `[]` for array items, `{}` for map values.
+fn avro_path(schema: &AvroSchema, pointer: &str) -> String {
+    let mut current = schema.root();
+    let mut out = String::new();
+    let mut tokens = pointer.split('/').skip(1).peekable();
+    while let Some(token) = tokens.next() {
+        match (schema.kind(current), token) {
+            (Kind::Record(r), "fields") => {
+                let Some(field) = tokens
+                    .next()
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| r.fields.get(i))
+                else {
+                    break;
+                };
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&field.name);
+                current = field.ty;
+                if tokens.peek() == Some(&"type") {
+                    tokens.next();
+                }
+            }
+            (Kind::Array(items), "items") => {
+                out.push_str("[]");
+                current = *items;
+            }
+            (Kind::Map(values), "values") => {
+                out.push_str("{}");
+                current = *values;
+            }
+            (Kind::Union(branches), index) => {
+                match index.parse::<usize>().ok().and_then(|i| branches.get(i)) {
+                    Some(branch) => current = *branch,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    if out.is_empty() {
+        "the schema's root".to_owned()
+    } else {
+        format!("`{out}`")
+    }
+}
+
 /// Words an Avro incompatibility from the point of view of the person changing the schema.
 fn explain_avro(
     inc: &Incompatibility,
@@ -220,22 +269,22 @@ fn explain_avro(
         Direction::Backward => (type_name(writer, inc.writer), type_name(reader, inc.reader)),
         Direction::Forward => (type_name(reader, inc.reader), type_name(writer, inc.writer)),
     };
-    let at = &inc.location;
+    let at = avro_path(reader, &inc.location);
     match (inc.kind, direction) {
         (IncompatibilityType::ReaderFieldMissingDefaultValue, Direction::Backward) => (
-            format!("field `{}` was added without a default (at `{at}`)", inc.field.as_deref().unwrap_or(&inc.message)),
+            format!("field {at} was added without a default"),
             "give the new field a default, e.g. a union with \"null\" first and \"default\": null",
         ),
         (IncompatibilityType::ReaderFieldMissingDefaultValue, Direction::Forward) => (
-            format!("field `{}` was removed, and the old version declares it without a default (at `{at}`)", inc.field.as_deref().unwrap_or(&inc.message)),
+            format!("field {at} was removed, and the old version declares it without a default"),
             "keep the field; to drop it later, first publish a version where it has a default",
         ),
         (IncompatibilityType::TypeMismatch, _) => (
-            format!("the type at `{at}` changed from {old_type} to {new_type}"),
+            format!("the type of {at} changed from {old_type} to {new_type}"),
             "keep the old type, use a promotion Avro allows (int to long, float or double; long to float or double; float to double; string and bytes), or add a new field",
         ),
         (IncompatibilityType::NameMismatch, _) => (
-            format!("the named type at `{at}` changed from {old_type} to {new_type}"),
+            format!("the type of {at} was renamed from {old_type} to {new_type}"),
             "keep the name, or list the old full name in the new type's `aliases`",
         ),
         (IncompatibilityType::FixedSizeMismatch, _) => {
@@ -248,21 +297,25 @@ fn explain_avro(
                 Direction::Forward => (size(reader, inc.reader), size(writer, inc.writer)),
             };
             (
-                format!("the size of the fixed type at `{at}` changed from {old_size} to {new_size} bytes"),
+                format!("the size of {at} changed from {old_size} to {new_size} bytes"),
                 "a fixed type keeps its size; define a new type for the new size",
             )
         }
         (IncompatibilityType::MissingEnumSymbols, Direction::Backward) => (
-            format!("enum symbols {} were removed (at `{at}`)", inc.message),
+            format!("symbols {} were removed from the enum of {at}", inc.message),
             "keep the symbols, or give the enum a `default` symbol that readers use for unknown ones",
         ),
         (IncompatibilityType::MissingEnumSymbols, Direction::Forward) => (
-            format!("enum symbols {} were added, and the old enum has no `default` (at `{at}`)", inc.message),
+            format!("symbols {} were added to the enum of {at}, and the old enum has no `default`", inc.message),
             "publish an enum `default` first, then add symbols in a later version",
         ),
-        (IncompatibilityType::MissingUnionBranch, _) => (
-            format!("at `{at}`: {} ({old_type} before, {new_type} now)", inc.message),
-            "keep every branch the other side may write; add branches instead of removing them",
+        (IncompatibilityType::MissingUnionBranch, Direction::Backward) => (
+            format!("{at} no longer accepts {}, which the old version may hold", type_name(writer, inc.subject)),
+            "keep every branch the old version may write; add branches instead of removing them",
+        ),
+        (IncompatibilityType::MissingUnionBranch, Direction::Forward) => (
+            format!("{at} now accepts {}, which the old version cannot read", type_name(writer, inc.subject)),
+            "add the branch to the old version's union first, or write it to a new field",
         ),
     }
 }
