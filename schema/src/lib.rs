@@ -20,6 +20,7 @@ pub mod compat;
 mod depth;
 mod error;
 pub mod jsonschema;
+pub mod naming;
 pub mod source;
 
 pub use depth::MAX_TYPE_DEPTH;
