@@ -21,6 +21,7 @@ mod depth;
 mod error;
 pub mod jsonschema;
 pub mod naming;
+pub mod repo;
 pub mod source;
 
 pub use depth::MAX_TYPE_DEPTH;

@@ -19,8 +19,8 @@ use crate::error::SchemaError;
 use crate::jsonschema::JsonSchema;
 
 /// Confluent Schema Registry's compatibility levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE", try_from = "String")]
 pub enum Level {
     /// The new version reads data of the latest one.
     Backward,
@@ -103,6 +103,14 @@ impl fmt::Display for Level {
 #[error("unknown compatibility level `{0}`: expected one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE")]
 pub struct UnknownLevel(pub String);
 
+impl TryFrom<String> for Level {
+    type Error = UnknownLevel;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
 impl FromStr for Level {
     type Err = UnknownLevel;
 
@@ -117,7 +125,7 @@ impl FromStr for Level {
 }
 
 /// How strictly JSON Schema changes to content models are judged (Confluent's policy).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Policy {
     /// Properties may not appear in or vanish from open content models; the registry default.
