@@ -23,6 +23,62 @@ pub(crate) enum Command {
     /// Check a new schema version against the previous ones.
     #[command(after_help = EXIT_STATUS)]
     Compat(CompatArgs),
+    /// Check naming and layout rules of the schema repository.
+    #[command(after_help = EXIT_STATUS)]
+    Lint(LintArgs),
+    /// Check every event's versions at its compatibility level, and against a git baseline.
+    #[command(after_help = EXIT_STATUS)]
+    Check(CheckArgs),
+}
+
+/// Where the project is.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ProjectArgs {
+    /// The project folder, where tidings.toml is.
+    #[arg(long, short = 'C', default_value = ".", value_name = "DIR")]
+    pub(crate) project: PathBuf,
+}
+
+/// `tidings lint`
+#[derive(Debug, clap::Args)]
+pub(crate) struct LintArgs {
+    #[command(flatten)]
+    pub(crate) project: ProjectArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+}
+
+/// `tidings check`
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) project: ProjectArgs,
+
+    /// Compare with the schema root at this git revision: versions there are published and must
+    /// not change or disappear; new versions are checked against them.
+    #[arg(long, value_name = "GIT_REF")]
+    pub(crate) against: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+}
+
+/// `--format` of lint and check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// `path:line:col: message (RULE)`, one line per finding.
+    Text,
+    /// One JSON document.
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, one test case per event.
+    Junit,
 }
 
 /// `tidings compat [--level LEVEL] OLD... NEW`

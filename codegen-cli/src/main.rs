@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod diagnostics;
 mod output;
 
 use std::process::ExitCode;

@@ -1,6 +1,8 @@
 //! One module per subcommand; each `run` returns the exit code. Logic lives in the libraries.
 
+mod check;
 mod compat;
+mod lint;
 
 use std::process::ExitCode;
 
@@ -9,5 +11,31 @@ use crate::cli::{Cli, Command};
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Compat(args) => compat::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Check(args) => check::run(args),
+    }
+}
+
+/// Schemas that cannot be read stop a run: each is printed with its position, exit status 2.
+fn report_schema_errors(errors: &[&tidings_schema::SchemaError]) -> Option<ExitCode> {
+    if errors.is_empty() {
+        return None;
+    }
+    for err in errors {
+        eprintln!("error: {err}");
+    }
+    eprintln!(
+        "error: {} schema file{} cannot be read",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    Some(ExitCode::from(2))
+}
+
+fn exit_for(has_errors: bool) -> ExitCode {
+    if has_errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -145,11 +145,11 @@ fn json_finding(
         Direction::Forward => (change.update_pos, change.original_pos),
     };
     let difference = change.difference;
-    // FORWARD compares the new version (as the original) with the old one (as the update):
-    // the difference describes the old version as seen from the new one.
-    let side = match direction {
-        Direction::Backward => "",
-        Direction::Forward => "in the old version, compared with the new one, ",
+    // FORWARD compares the new version (as the original) with the old one (as the update), so
+    // the difference reads from new to old: turn it round to read from old to new.
+    let what = match direction {
+        Direction::Backward => difference.describe().to_owned(),
+        Direction::Forward => reverse(difference.describe()),
     };
     Finding {
         rule: difference.id().into(),
@@ -158,14 +158,52 @@ fn json_finding(
         new: Location::new(new_file, &change.path, new_pos),
         old: Location::new(old_file, &change.path, old_pos),
         message: format!(
-            "{side}{} at `{}`: {}",
-            difference.describe(),
+            "{what} at `{}`: {}",
             change.path,
             consequence(direction, old_file)
         ),
         hint: difference.hint().into(),
         detail: format!("{} {}", difference.id(), change.path),
     }
+}
+
+/// A change description read the other way round: `a property was removed from a closed
+/// content model` becomes `a property was added to a closed content model`.
+fn reverse(text: &str) -> String {
+    const PAIRS: [(&str, &str); 9] = [
+        ("added", "removed"),
+        ("increased", "decreased"),
+        ("raised", "lowered"),
+        ("widened", "narrowed"),
+        ("gained", "lost"),
+        ("more", "less"),
+        ("inclusive", "exclusive"),
+        ("to", "from"),
+        ("became", "stopped being"),
+    ];
+    let mut out = Vec::new();
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut i = 0;
+    while i < words.len() {
+        if words[i] == "no" && words.get(i + 1) == Some(&"longer") {
+            out.push("now".to_owned());
+            i += 2;
+            continue;
+        }
+        let word = words[i];
+        let swapped = PAIRS.iter().find_map(|(a, b)| {
+            if word == *a {
+                Some((*b).to_owned())
+            } else if word == *b && !b.contains(' ') {
+                Some((*a).to_owned())
+            } else {
+                None
+            }
+        });
+        out.push(swapped.unwrap_or_else(|| word.to_owned()));
+        i += 1;
+    }
+    out.join(" ")
 }
 
 fn avro_findings(
@@ -317,5 +355,30 @@ fn explain_avro(
             format!("{at} now accepts {}, which the old version cannot read", type_name(writer, inc.subject)),
             "add the branch to the old version's union first, or write it to a new field",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reverse;
+
+    #[test]
+    fn reversed_descriptions_read_from_old_to_new() {
+        assert_eq!(
+            reverse("a property was removed from a closed content model"),
+            "a property was added to a closed content model"
+        );
+        assert_eq!(
+            reverse("additional properties are no longer allowed"),
+            "additional properties are now allowed"
+        );
+        assert_eq!(
+            reverse("`maxLength` was decreased"),
+            "`maxLength` was increased"
+        );
+        assert_eq!(
+            reverse("values were added to `enum`"),
+            "values were removed from `enum`"
+        );
     }
 }

@@ -11,9 +11,23 @@ use crate::source::{self, Node, Pos, Value};
 /// Reads JSON Schema documents. File references (`"$ref": "money.json#/$defs/Money"`) are
 /// followed only below the schema root, and only when one is set; nothing is ever fetched from
 /// the network.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct JsonSchemaLoader {
     root: Option<PathBuf>,
+    /// Reads referenced files from somewhere else than the file system (a git revision).
+    reader: Option<FileReader>,
+}
+
+/// How referenced files are read when they do not come from the file system.
+pub type FileReader = std::sync::Arc<dyn Fn(&Path) -> std::io::Result<String> + Send + Sync>;
+
+impl std::fmt::Debug for JsonSchemaLoader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonSchemaLoader")
+            .field("root", &self.root)
+            .field("reader", &self.reader.as_ref().map(|_| "custom"))
+            .finish()
+    }
 }
 
 /// Parses one JSON Schema document that refers to no other file.
@@ -33,6 +47,13 @@ impl JsonSchemaLoader {
     /// Follow file references, but only to files below `root`.
     pub fn schema_root(mut self, root: impl Into<PathBuf>) -> Self {
         self.root = Some(root.into());
+        self
+    }
+
+    /// Reads referenced files with `reader` instead of from the file system (paths are still
+    /// checked against the schema root).
+    pub fn file_reader(mut self, reader: FileReader) -> Self {
+        self.reader = Some(reader);
         self
     }
 
@@ -60,6 +81,19 @@ impl JsonSchemaLoader {
     /// unresolved, cyclic or escaping references.
     pub fn load_str(&self, name: &str, text: &str) -> Result<JsonSchema, SchemaError> {
         self.load(name, text, Some(PathBuf::from(name)))
+    }
+
+    /// Loads a document shown as `name` whose relative references resolve from `path`.
+    ///
+    /// # Errors
+    /// See [`JsonSchemaLoader::load_str`].
+    pub fn load_named(
+        &self,
+        name: &str,
+        text: &str,
+        path: PathBuf,
+    ) -> Result<JsonSchema, SchemaError> {
+        self.load(name, text, Some(path))
     }
 
     fn load(
@@ -299,6 +333,7 @@ impl Builder<'_> {
                     Kind::Combined {
                         criterion: Criterion::All,
                         subschemas: parts,
+                        synthetic: true,
                     },
                     annotations.clone(),
                     node.pos,
@@ -371,6 +406,7 @@ impl Builder<'_> {
                 Kind::Combined {
                     criterion,
                     subschemas,
+                    synthetic: false,
                 },
                 annotations.clone(),
                 node.pos,
@@ -424,6 +460,7 @@ impl Builder<'_> {
                         Kind::Combined {
                             criterion: Criterion::Any,
                             subschemas: typed,
+                            synthetic: false,
                         },
                         annotations.clone(),
                         node.pos,

@@ -104,6 +104,9 @@ pub enum Kind {
         criterion: Criterion,
         /// The subschemas.
         subschemas: Vec<NodeId>,
+        /// True for the conjunction of one object's keyword groups (`type` with `enum`, say),
+        /// false for an `allOf`/`anyOf`/`oneOf` written as such (or a list of types).
+        synthetic: bool,
     },
     /// `not`
     Not(NodeId),

@@ -1,4 +1,384 @@
 //! The schema repository: `tidings.toml`, and `<schema_root>/<domain>/<event>/vN.(avsc|json)`
-//! read from the working tree or from a git revision.
+//! read from the working tree or from a git revision. Folders whose name starts with `_`
+//! (`_shared/`) hold types that events refer to (money, address), not events.
 
+pub mod check;
 pub mod config;
+mod diagnostic;
+mod files;
+pub mod lint;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use config::{Config, ConfigError};
+pub use diagnostic::{Diagnostic, Severity};
+pub use files::SchemaFiles;
+
+use crate::avro::{AvroParser, SourceFile};
+use crate::compat::SchemaDoc;
+use crate::error::SchemaError;
+use crate::jsonschema::JsonSchemaLoader;
+use crate::source::Pos;
+
+/// A repository that cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RepoError {
+    /// `tidings.toml` is missing or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The configured schema root is not a folder.
+    #[error("the schema root `{}` does not exist: create it or set `schema_root` in tidings.toml", .0.display())]
+    NoSchemaRoot(PathBuf),
+    /// A file or folder that cannot be read.
+    #[error("cannot read `{}`: {message}", path.display())]
+    Io {
+        /// What could not be read.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// `git` failed.
+    #[error("git: {0}")]
+    Git(String),
+    /// `--against` names nothing git knows.
+    #[error("git revision `{0}` does not exist: name a branch, tag or commit (`main`, `origin/main`, `HEAD~1`)")]
+    UnknownRevision(String),
+}
+
+impl RepoError {
+    pub(crate) fn io(path: &Path, err: std::io::Error) -> Self {
+        RepoError::Io {
+            path: path.to_path_buf(),
+            message: err.to_string(),
+        }
+    }
+}
+
+/// The schema format of a version file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// `.avsc`
+    Avro,
+    /// `.json`
+    Json,
+}
+
+/// One version file of an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionFile {
+    /// `N` of `vN`.
+    pub number: u32,
+    /// Path relative to the schema root.
+    pub rel: String,
+    /// Its format.
+    pub format: Format,
+}
+
+/// An event folder and its version files, in version order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFiles {
+    /// The domain folder (`identity`).
+    pub domain: String,
+    /// The event folder (`user_registered`).
+    pub name: String,
+    /// Its versions, by number.
+    pub versions: Vec<VersionFile>,
+}
+
+impl EventFiles {
+    /// `domain/event`, the key of per-event settings.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.domain, self.name)
+    }
+}
+
+/// A schema repository: its configuration, its files, and its events.
+#[derive(Debug, Clone)]
+pub struct Repository {
+    /// The project folder (where `tidings.toml` is).
+    pub project: PathBuf,
+    /// The configuration.
+    pub config: Config,
+    /// The files below the schema root.
+    pub files: SchemaFiles,
+    /// Every event, by domain and name.
+    pub events: Vec<EventFiles>,
+    /// Files that break the layout.
+    pub layout: Vec<Diagnostic>,
+}
+
+impl Repository {
+    /// Reads `tidings.toml` in `project` and lists the schema root of the working tree.
+    ///
+    /// # Errors
+    /// A missing or invalid configuration, a missing schema root, unreadable folders.
+    pub fn open(project: &Path) -> Result<Repository, RepoError> {
+        let config = Config::load(project)?;
+        let files = SchemaFiles::work_tree(project, &config.schema_root)?;
+        Ok(Repository::from_files(project, config, files))
+    }
+
+    /// The same repository at a git revision, with the current configuration.
+    ///
+    /// # Errors
+    /// See [`SchemaFiles::git_revision`].
+    pub fn at_revision(&self, rev: &str) -> Result<Repository, RepoError> {
+        let files = SchemaFiles::git_revision(&self.project, &self.config.schema_root, rev)?;
+        Ok(Repository::from_files(
+            &self.project,
+            self.config.clone(),
+            files,
+        ))
+    }
+
+    /// A repository over files that are already listed.
+    pub fn from_files(project: &Path, config: Config, files: SchemaFiles) -> Repository {
+        let mut events: BTreeMap<(String, String), Vec<VersionFile>> = BTreeMap::new();
+        let mut layout = Vec::new();
+        for rel in files.files.keys() {
+            let parts: Vec<&str> = rel.split('/').collect();
+            if parts[0].starts_with('_') {
+                continue;
+            }
+            let problem = |rule: &str, severity, message: String, hint: &str| Diagnostic {
+                rule: rule.to_owned(),
+                severity,
+                file: files.display(rel),
+                line: 1,
+                col: 1,
+                message,
+                hint: Some(hint.to_owned()),
+            };
+            if parts.len() != 3 {
+                layout.push(problem(
+                    "FILE_OUTSIDE_LAYOUT",
+                    Severity::Warning,
+                    format!("`{rel}` is not at `<domain>/<event>/vN.(avsc|json)`, so no event includes it"),
+                    "move it into an event folder, or into a folder starting with `_` for shared types",
+                ));
+                continue;
+            }
+            match parse_version_file(parts[2]) {
+                Some((number, format)) => events
+                    .entry((parts[0].to_owned(), parts[1].to_owned()))
+                    .or_default()
+                    .push(VersionFile {
+                        number,
+                        rel: rel.clone(),
+                        format,
+                    }),
+                None => layout.push(problem(
+                    "VERSION_FILE_NAME",
+                    Severity::Error,
+                    format!("`{}` is not a version file name", parts[2]),
+                    "name versions `v1.avsc`, `v2.avsc`, ... (or `.json` for JSON Schema)",
+                )),
+            }
+        }
+        let events = events
+            .into_iter()
+            .map(|((domain, name), mut versions)| {
+                versions.sort_by_key(|v| (v.number, v.rel.clone()));
+                EventFiles {
+                    domain,
+                    name,
+                    versions,
+                }
+            })
+            .collect();
+        Repository {
+            project: project.to_path_buf(),
+            config,
+            files,
+            events,
+            layout,
+        }
+    }
+
+    /// Parses every version of every event, shared Avro types included.
+    pub fn load(&self) -> LoadedRepository {
+        let mut errors = Vec::new();
+        let shared_avro: Vec<(String, String)> = self
+            .files
+            .files
+            .keys()
+            .filter(|rel| rel.starts_with('_') && rel.ends_with(".avsc"))
+            .filter_map(|rel| match self.files.read(&self.project, rel) {
+                Ok(text) => Some((self.files.display(rel), text)),
+                Err(e) => {
+                    errors.push(SchemaError::new(
+                        &self.files.display(rel),
+                        Pos { line: 1, col: 1 },
+                        e.to_string(),
+                    ));
+                    None
+                }
+            })
+            .collect();
+        let references: Vec<SourceFile<'_>> = shared_avro
+            .iter()
+            .map(|(name, text)| SourceFile { name, text })
+            .collect();
+        let json_loader = self.json_loader();
+        let events = self
+            .events
+            .iter()
+            .map(|event| LoadedEvent {
+                files: event.clone(),
+                versions: event
+                    .versions
+                    .iter()
+                    .map(|v| self.load_version(v, &references, &json_loader))
+                    .collect(),
+            })
+            .collect();
+        LoadedRepository { events, errors }
+    }
+
+    fn json_loader(&self) -> JsonSchemaLoader {
+        if !self.files.is_revision() {
+            return JsonSchemaLoader::new().schema_root(self.project.join(&self.files.root));
+        }
+        let files = self.files.clone();
+        let root = self.files.root.clone();
+        JsonSchemaLoader::new()
+            .schema_root(root.clone())
+            .file_reader(std::sync::Arc::new(move |path: &Path| {
+                let rel = path.strip_prefix(&root).unwrap_or(path);
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                match files.files.get(&rel) {
+                    Some(Some(text)) => Ok(text.clone()),
+                    _ => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+                }
+            }))
+    }
+
+    /// The path a JSON Schema file's relative references resolve from.
+    fn json_path(&self, rel: &str) -> PathBuf {
+        if self.files.is_revision() {
+            self.files.root.join(rel)
+        } else {
+            self.project.join(&self.files.root).join(rel)
+        }
+    }
+
+    fn load_version(
+        &self,
+        v: &VersionFile,
+        references: &[SourceFile<'_>],
+        json_loader: &JsonSchemaLoader,
+    ) -> LoadedVersion {
+        let file = self.files.display(&v.rel);
+        let text = self.files.read(&self.project, &v.rel);
+        let doc = match &text {
+            Err(e) => Err(SchemaError::new(
+                &file,
+                Pos { line: 1, col: 1 },
+                e.to_string(),
+            )),
+            Ok(text) => match v.format {
+                Format::Avro => AvroParser::new()
+                    .parse_with_references(SourceFile { name: &file, text }, references)
+                    .map(SchemaDoc::Avro),
+                Format::Json => json_loader
+                    .load_named(&file, text, self.json_path(&v.rel))
+                    .map(SchemaDoc::Json),
+            },
+        };
+        LoadedVersion {
+            number: v.number,
+            file,
+            text: text.unwrap_or_default(),
+            doc,
+        }
+    }
+}
+
+/// `v12.avsc` → `(12, Avro)`.
+fn parse_version_file(name: &str) -> Option<(u32, Format)> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let format = match ext {
+        "avsc" => Format::Avro,
+        "json" => Format::Json,
+        _ => return None,
+    };
+    let digits = stem.strip_prefix('v')?;
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((digits.parse().ok()?, format))
+}
+
+/// Every event with its parsed versions.
+#[derive(Debug)]
+pub struct LoadedRepository {
+    /// The events, in domain and name order.
+    pub events: Vec<LoadedEvent>,
+    /// Shared files that could not be read.
+    pub errors: Vec<SchemaError>,
+}
+
+impl LoadedRepository {
+    /// Every schema that could not be read.
+    pub fn schema_errors(&self) -> Vec<&SchemaError> {
+        self.errors
+            .iter()
+            .chain(
+                self.events
+                    .iter()
+                    .flat_map(|e| e.versions.iter().filter_map(|v| v.doc.as_ref().err())),
+            )
+            .collect()
+    }
+}
+
+/// An event and its parsed versions.
+#[derive(Debug)]
+pub struct LoadedEvent {
+    /// Where its files are.
+    pub files: EventFiles,
+    /// Its versions, in order.
+    pub versions: Vec<LoadedVersion>,
+}
+
+/// One parsed version.
+#[derive(Debug)]
+pub struct LoadedVersion {
+    /// `N` of `vN`.
+    pub number: u32,
+    /// The file as shown in messages.
+    pub file: String,
+    /// Its text.
+    pub text: String,
+    /// The schema, or why it cannot be read.
+    pub doc: Result<SchemaDoc, SchemaError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_file_names() {
+        assert_eq!(parse_version_file("v1.avsc"), Some((1, Format::Avro)));
+        assert_eq!(parse_version_file("v12.json"), Some((12, Format::Json)));
+        for bad in [
+            "v0.avsc",
+            "v01.avsc",
+            "1.avsc",
+            "v1.txt",
+            "v.avsc",
+            "version1.avsc",
+            "v1",
+        ] {
+            assert_eq!(parse_version_file(bad), None, "{bad}");
+        }
+    }
+}

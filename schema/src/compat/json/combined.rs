@@ -4,18 +4,58 @@ use super::{Ctx, Difference, Engine};
 use crate::jsonschema::{Criterion, Kind, NodeId};
 
 impl Engine<'_> {
-    fn combined(&self, original_side: bool, id: NodeId) -> Option<(Criterion, Vec<NodeId>)> {
-        let doc = if original_side {
+    fn doc(&self, original_side: bool) -> &crate::jsonschema::JsonSchema {
+        if original_side {
             self.original
         } else {
             self.update
-        };
-        match &doc.get(id).kind {
+        }
+    }
+
+    fn combined(&self, original_side: bool, id: NodeId) -> Option<(Criterion, Vec<NodeId>)> {
+        match &self.doc(original_side).get(id).kind {
             Kind::Combined {
                 criterion,
                 subschemas,
+                ..
             } => Some((*criterion, subschemas.clone())),
             _ => None,
+        }
+    }
+
+    fn is_synthetic(&self, original_side: bool, id: NodeId) -> bool {
+        matches!(
+            self.doc(original_side).get(id).kind,
+            Kind::Combined {
+                synthetic: true,
+                ..
+            }
+        )
+    }
+
+    /// Two objects that each combine keyword groups (`type` and `enum`, say): each group is
+    /// compared with the same group on the other side, so that a narrowed `enum` is reported as
+    /// such rather than as a changed combination.
+    fn compare_keyword_groups(&mut self, ctx: &mut Ctx, os: &[NodeId], us: &[NodeId]) {
+        let kind =
+            |doc: &crate::jsonschema::JsonSchema, id: NodeId| doc.get(doc.resolve(id)).kind.clone();
+        let mut unmatched: Vec<NodeId> = us.to_vec();
+        for o in os {
+            let ok = kind(self.original, *o);
+            match unmatched
+                .iter()
+                .position(|u| super::same_type(&ok, &kind(self.update, *u)))
+            {
+                Some(i) => {
+                    let u = unmatched.remove(i);
+                    self.compare(ctx, Some(*o), Some(u));
+                }
+                // A group the update no longer has: fewer constraints.
+                None => ctx.add(Difference::PRODUCT_TYPE_NARROWED),
+            }
+        }
+        for _ in unmatched {
+            ctx.add(Difference::PRODUCT_TYPE_EXTENDED);
         }
     }
 
@@ -78,6 +118,9 @@ impl Engine<'_> {
         else {
             return;
         };
+        if self.is_synthetic(true, o) && self.is_synthetic(false, u) {
+            return self.compare_keyword_groups(ctx, &os, &us);
+        }
         if oc != uc {
             let extended = uc == Criterion::Any
                 || (os.len() == 1 && us.len() == 1)

@@ -121,7 +121,10 @@ impl Builder<'_> {
                 .with_help("keep shared schemas inside the schema root"));
         }
         // A link inside the root may still point outside it: compare real paths too.
-        if let (Ok(real), Ok(real_root)) = (wanted.canonicalize(), root.canonicalize()) {
+        let on_disk = self.loader.reader.is_none();
+        if let (true, Ok(real), Ok(real_root)) =
+            (on_disk, wanted.canonicalize(), root.canonicalize())
+        {
             if !real.starts_with(&real_root) {
                 return Err(self.error(
                     doc,
@@ -138,7 +141,11 @@ impl Builder<'_> {
             return Ok(existing);
         }
         let name = wanted.display().to_string();
-        let text = std::fs::read_to_string(&wanted).map_err(|e| {
+        let read = match &self.loader.reader {
+            Some(reader) => reader(&wanted),
+            None => std::fs::read_to_string(&wanted),
+        };
+        let text = read.map_err(|e| {
             self.error(
                 doc,
                 pos,

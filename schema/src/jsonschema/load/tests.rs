@@ -30,6 +30,7 @@ fn several_keyword_groups_are_a_conjunction_and_type_lists_a_union() {
     let Kind::Combined {
         criterion: Criterion::All,
         subschemas,
+        synthetic: true,
     } = &s.get(s.root()).kind
     else {
         panic!()
@@ -38,6 +39,7 @@ fn several_keyword_groups_are_a_conjunction_and_type_lists_a_union() {
     let Kind::Combined {
         criterion: Criterion::Any,
         subschemas: types,
+        synthetic: false,
     } = &s.get(subschemas[1]).kind
     else {
         panic!()

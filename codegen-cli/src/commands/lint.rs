@@ -1,0 +1,26 @@
+//! `tidings lint`: naming and repository rules.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use tidings_schema::repo::{lint, Repository};
+
+use crate::cli::LintArgs;
+use crate::diagnostics::{self, Scope};
+
+pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
+    let repo =
+        Repository::open(&args.project.project).context("cannot open the schema repository")?;
+    lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
+    let loaded = repo.load();
+    if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {
+        return Ok(code);
+    }
+    let report = lint::lint(&repo, &loaded);
+    let scope = Scope {
+        command: "lint",
+        events: repo.events.iter().map(|e| e.key()).collect(),
+    };
+    diagnostics::print(args.format, &report.diagnostics, &scope)?;
+    Ok(super::exit_for(report.has_errors()))
+}

@@ -1,0 +1,211 @@
+//! Where schema files come from: the working tree, or a git revision (read with the `git`
+//! command, all files in one `git cat-file --batch`).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::RepoError;
+
+/// The files below a schema root, by path relative to it (`identity/user_registered/v1.avsc`).
+#[derive(Debug, Clone)]
+pub struct SchemaFiles {
+    /// How paths are shown: the schema root as the user sees it (`schemas`), or `REF:schemas`.
+    pub display_root: String,
+    /// The schema root as a path (for resolving references; virtual for a git revision).
+    pub root: PathBuf,
+    /// Every file, relative path to content (`None` when it is read from disk on demand).
+    pub files: BTreeMap<String, Option<String>>,
+}
+
+impl SchemaFiles {
+    /// The files of the working tree below `root` (given relative to the project, as shown).
+    ///
+    /// # Errors
+    /// A schema root that does not exist or cannot be listed.
+    pub fn work_tree(project: &Path, root: &Path) -> Result<SchemaFiles, RepoError> {
+        let dir = project.join(root);
+        if !dir.is_dir() {
+            return Err(RepoError::NoSchemaRoot(dir));
+        }
+        let mut files = BTreeMap::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(folder) = stack.pop() {
+            let entries = std::fs::read_dir(&folder).map_err(|e| RepoError::io(&folder, e))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| RepoError::io(&folder, e))?;
+                let path = entry.path();
+                let name = entry.file_name();
+                if name.to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let kind = entry.file_type().map_err(|e| RepoError::io(&path, e))?;
+                if kind.is_dir() {
+                    stack.push(path);
+                } else if kind.is_file() {
+                    let rel = path.strip_prefix(&dir).unwrap_or(&path);
+                    files.insert(slash_path(rel), None);
+                }
+            }
+        }
+        Ok(SchemaFiles {
+            display_root: slash_path(root),
+            root: root.to_path_buf(),
+            files,
+        })
+    }
+
+    /// The files below `root` at git revision `rev` of the repository that holds `project`.
+    ///
+    /// # Errors
+    /// No git, not a git repository, a revision that does not exist, a schema root absent there.
+    pub fn git_revision(project: &Path, root: &Path, rev: &str) -> Result<SchemaFiles, RepoError> {
+        let prefix = git(project, &["rev-parse", "--show-prefix"])?;
+        let root_in_repo = format!("{}{}", prefix.trim(), slash_path(root))
+            .trim_end_matches('/')
+            .to_owned();
+        git(
+            project,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{rev}^{{commit}}"),
+            ],
+        )
+        .map_err(|_| RepoError::UnknownRevision(rev.to_owned()))?;
+        let listing = git(
+            project,
+            &[
+                "ls-tree",
+                "-r",
+                "-z",
+                "--name-only",
+                rev,
+                "--",
+                &format!("{root_in_repo}/"),
+            ],
+        )?;
+        let paths: Vec<&str> = listing.split('\0').filter(|p| !p.is_empty()).collect();
+        let mut files = BTreeMap::new();
+        let contents = git_cat_files(project, rev, &paths)?;
+        for (path, content) in paths.iter().zip(contents) {
+            let rel = path
+                .strip_prefix(&format!("{root_in_repo}/"))
+                .unwrap_or(path);
+            if rel.split('/').any(|part| part.starts_with('.')) {
+                continue;
+            }
+            files.insert(rel.to_owned(), Some(content));
+        }
+        Ok(SchemaFiles {
+            display_root: format!("{rev}:{}", slash_path(root)),
+            root: root.to_path_buf(),
+            files,
+        })
+    }
+
+    /// Whether the files come from a git revision rather than the working tree.
+    pub fn is_revision(&self) -> bool {
+        self.files.values().any(Option::is_some)
+    }
+
+    /// The path of a file as shown in messages.
+    pub fn display(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.display_root)
+    }
+
+    /// The content of a file.
+    ///
+    /// # Errors
+    /// A file that cannot be read, or is not in this source.
+    pub fn read(&self, project: &Path, rel: &str) -> Result<String, RepoError> {
+        match self.files.get(rel) {
+            Some(Some(content)) => Ok(content.clone()),
+            Some(None) => {
+                let path = project.join(&self.root).join(rel);
+                std::fs::read_to_string(&path).map_err(|e| RepoError::io(&path, e))
+            }
+            None => Err(RepoError::io(
+                Path::new(&self.display(rel)),
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            )),
+        }
+    }
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, RepoError> {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| RepoError::Git(format!("cannot run git: {e}")))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let message = stderr
+            .lines()
+            .next()
+            .unwrap_or("git failed")
+            .trim()
+            .trim_start_matches("fatal: ")
+            .to_owned();
+        return Err(RepoError::Git(message));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Reads many blobs with one `git cat-file --batch`.
+fn git_cat_files(dir: &Path, rev: &str, paths: &[&str]) -> Result<Vec<String>, RepoError> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut child = Command::new("git")
+        .args(["cat-file", "--batch"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| RepoError::Git(format!("cannot run git: {e}")))?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let requests: String = paths.iter().map(|p| format!("{rev}:{p}\n")).collect();
+    // Write from another thread: git answers while we still write, and pipes are finite.
+    let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+    let mut out = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut contents = Vec::with_capacity(paths.len());
+    for path in paths {
+        let mut header = String::new();
+        out.read_line(&mut header)
+            .map_err(|e| RepoError::Git(format!("reading git output: {e}")))?;
+        let size: usize = header
+            .split_whitespace()
+            .nth(2)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| {
+                RepoError::Git(format!(
+                    "cannot read `{path}` at `{rev}`: {}",
+                    header.trim()
+                ))
+            })?;
+        let mut blob = vec![0; size + 1];
+        out.read_exact(&mut blob)
+            .map_err(|e| RepoError::Git(format!("reading git output: {e}")))?;
+        blob.pop();
+        contents.push(
+            String::from_utf8(blob)
+                .map_err(|_| RepoError::Git(format!("`{path}` at `{rev}` is not UTF-8")))?,
+        );
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(contents)
+}
