@@ -101,6 +101,11 @@ pub(crate) struct CompatArgs {
     #[arg(long = "type", value_enum)]
     pub(crate) schema_type: Option<SchemaType>,
 
+    /// An Avro file defining named types the schemas use (repeatable). Inside a project, the
+    /// shared folders of its schema root (`schemas/_shared/`) are read without this.
+    #[arg(long = "reference", value_name = "FILE")]
+    pub(crate) references: Vec<PathBuf>,
+
     /// The previous versions, oldest first, then the new version.
     #[arg(required = true, num_args = 2.., value_name = "OLD... NEW")]
     pub(crate) files: Vec<PathBuf>,

@@ -1,0 +1,355 @@
+//! `tidings lint` and `tidings check` on real project folders, with real git for baselines.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tidings(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the tidings binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+const PAID_V1: &str = r#"{
+  "type": "record",
+  "name": "OrderPaid",
+  "doc": "The customer paid.",
+  "fields": [
+    {"name": "order_id", "type": "string", "doc": "The order."},
+    {"name": "amount_minor", "type": "long", "doc": "Amount in cents."}
+  ]
+}
+"#;
+
+const PAID_V2: &str = r#"{
+  "type": "record",
+  "name": "OrderPaid",
+  "doc": "The customer paid.",
+  "fields": [
+    {"name": "order_id", "type": "string", "doc": "The order."},
+    {"name": "amount_minor", "type": "long", "doc": "Amount in cents."},
+    {"name": "method", "type": ["null", "string"], "default": null, "doc": "How."}
+  ]
+}
+"#;
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "tidings.toml",
+        "schema_root = \"schemas\"\ncompatibility = \"FULL_TRANSITIVE\"\n",
+    );
+    write(dir.path(), "schemas/orders/order_paid/v1.avsc", PAID_V1);
+    write(dir.path(), "schemas/orders/order_paid/v2.avsc", PAID_V2);
+    dir
+}
+
+#[test]
+fn the_sample_repository_passes_lint_and_check() {
+    for command in ["lint", "check"] {
+        let out = tidings(&[command], &repo_root());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{command}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        assert!(stdout(&out).contains("26 events"), "{}", stdout(&out));
+        assert!(stdout(&out).contains("0 errors"), "{}", stdout(&out));
+    }
+}
+
+#[test]
+fn lint_finds_imperative_names_gaps_and_missing_docs() {
+    let dir = project();
+    write(
+        dir.path(),
+        "schemas/identity/register_user/v1.avsc",
+        r#"{"type": "record", "name": "RegisterUser", "fields": [{"name": "userId", "type": "string"}]}"#,
+    );
+    write(
+        dir.path(),
+        "schemas/identity/register_user/v3.avsc",
+        r#"{"type": "record", "name": "RegisterUser", "doc": "x", "fields": [{"name": "userId", "type": "string", "doc": "x"}]}"#,
+    );
+    write(dir.path(), "schemas/orders/order_shipped/v1.json", "{\n  \"title\": \"OrderSent\",\n  \"description\": \"d\",\n  \"type\": \"object\",\n  \"properties\": {\"id\": {\"type\": \"string\", \"description\": \"d\"}}\n}\n");
+    write(dir.path(), "schemas/orders/order_shipped/notes.txt", "x");
+    let out = tidings(&["lint"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        "schemas/identity/register_user/v1.avsc:1:28: event names are past tense: `RegisterUser` could be `UserRegistered` (EVENT_NAME_PAST_TENSE)",
+        "help: rename the event `UserRegistered`: the folder `user_registered` and the name in every version",
+        "(VERSION_SEQUENCE)",
+        "field `userId` is not snake_case; write `user_id` (FIELD_NAME_CASE)",
+        "warning: field `userId` of `RegisterUser` has no `doc` (FIELD_DOC_MISSING)",
+        "warning: the event has no `doc` (EVENT_DOC_MISSING)",
+        "schemas/orders/order_shipped/v1.json:2:12: the event is named `OrderSent` but its folder `order_shipped` says `OrderShipped` (EVENT_NAME_MATCHES_FOLDER)",
+        "warning: the content model is open",
+        "schemas/orders/order_shipped/notes.txt:1:1: `notes.txt` is not a version file name (VERSION_FILE_NAME)",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+    // Rules can be switched off everywhere or for some paths.
+    write(
+        dir.path(),
+        "tidings.toml",
+        "schema_root = \"schemas\"\n[lint]\nfield_case = \"any\"\nexcept = [\"FIELD_DOC_MISSING\", \"EVENT_DOC_MISSING\"]\nignore = [\"orders/order_shipped\"]\nignore_only = { EVENT_NAME_PAST_TENSE = [\"identity/register_user\"] }\n",
+    );
+    let text = stdout(&tidings(&["lint"], dir.path()));
+    for gone in [
+        "EVENT_NAME_PAST_TENSE",
+        "FIELD_NAME_CASE",
+        "FIELD_DOC_MISSING",
+        "EVENT_DOC_MISSING",
+        "order_shipped",
+    ] {
+        assert!(!text.contains(gone), "`{gone}` should be silenced:\n{text}");
+    }
+    assert!(text.contains("(VERSION_SEQUENCE)"), "{text}");
+    write(
+        dir.path(),
+        "tidings.toml",
+        "schema_root = \"schemas\"\n[lint]\nexcept = [\"NO_SUCH_RULE\"]\n",
+    );
+    let out = tidings(&["lint"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown lint rule `NO_SUCH_RULE`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn check_reports_incompatible_versions_in_every_format() {
+    let dir = project();
+    assert_eq!(tidings(&["check"], dir.path()).status.code(), Some(0));
+    // v3 turns a long into an int: neither direction can read the other.
+    write(
+        dir.path(),
+        "schemas/orders/order_paid/v3.avsc",
+        &PAID_V2.replace(
+            r#""amount_minor", "type": "long""#,
+            r#""amount_minor", "type": "int""#,
+        ),
+    );
+    let out = tidings(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("schemas/orders/order_paid/v3.avsc:7:38: v3 is not FULL_TRANSITIVE compatible: the type of `amount_minor` changed from long to int"), "{text}");
+    assert!(text.contains("(TYPE_MISMATCH)"));
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&tidings(&["check", "--format", "json"], dir.path()).stdout)
+            .unwrap();
+    assert_eq!(json["command"], "check");
+    assert!(json["errors"].as_u64().unwrap() >= 2);
+    assert_eq!(json["diagnostics"][0]["rule"], "TYPE_MISMATCH");
+    assert_eq!(json["diagnostics"][0]["line"], 7);
+
+    let github = stdout(&tidings(&["check", "--format", "github"], dir.path()));
+    let first = github.lines().next().unwrap();
+    assert!(
+        first.starts_with(
+            "::error file=schemas/orders/order_paid/v3.avsc,line=7,col=38,title=TYPE_MISMATCH::"
+        ),
+        "{first}"
+    );
+    assert!(first.contains("%0Ahelp: "), "newlines are escaped: {first}");
+
+    let sarif_out = tidings(&["check", "--format", "sarif"], dir.path());
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif_out.stdout).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json")).unwrap();
+    // The fixture is the official SARIF 2.1.0 schema, with one fix: its two language patterns
+    // (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`) are not valid regular expressions, so they read
+    // `^[a-zA-Z]{2}(-[a-zA-Z]{2})?$` here, as the specification's prose says.
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF output is not valid SARIF 2.1.0: {errors:#?}"
+    );
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "TYPE_MISMATCH");
+    assert_eq!(result["level"], "error");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        7
+    );
+
+    let junit = stdout(&tidings(&["check", "--format", "junit"], dir.path()));
+    assert!(junit.starts_with("<?xml"), "{junit}");
+    assert!(
+        junit.contains("<testcase name=\"orders/order_paid\""),
+        "{junit}"
+    );
+    assert!(junit.contains("<failure message=\""), "{junit}");
+    assert!(
+        junit.contains("tests=\"1\"") && junit.contains("failures=\"1\""),
+        "{junit}"
+    );
+}
+
+#[test]
+fn check_against_a_git_baseline_protects_published_versions() {
+    let dir = project();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "publish v1 and v2"]);
+
+    // Formatting is not a change.
+    write(
+        dir.path(),
+        "schemas/orders/order_paid/v1.avsc",
+        &serde_json::to_string(&serde_json::from_str::<serde_json::Value>(PAID_V1).unwrap())
+            .unwrap(),
+    );
+    let out = tidings(&["check", "--against", "main"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+
+    // A real change to a published version is.
+    write(
+        dir.path(),
+        "schemas/orders/order_paid/v1.avsc",
+        &PAID_V1.replace("Amount in cents.", "Amount in paise."),
+    );
+    let out = tidings(&["check", "--against", "main"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("schemas/orders/order_paid/v1.avsc:7:53: v1 of `orders/order_paid` was published at `main` and has changed"), "{}", stdout(&out));
+    write(dir.path(), "schemas/orders/order_paid/v1.avsc", PAID_V1);
+
+    // So is removing one.
+    std::fs::remove_file(dir.path().join("schemas/orders/order_paid/v2.avsc")).unwrap();
+    let out = tidings(&["check", "--against", "main"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("main:schemas/orders/order_paid/v2.avsc:1:1: v2 of `orders/order_paid` was published at `main` and has been removed"), "{text}");
+    assert!(text.contains("(PUBLISHED_VERSION_REMOVED)"), "{text}");
+    write(dir.path(), "schemas/orders/order_paid/v2.avsc", PAID_V2);
+
+    // A new version is checked against the published ones.
+    write(
+        dir.path(),
+        "schemas/orders/order_paid/v3.avsc",
+        &PAID_V2.replace(r#", "default": null"#, ""),
+    );
+    let out = tidings(&["check", "--against", "main"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("v3 is not FULL_TRANSITIVE compatible"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Bad revisions and folders without git are errors, not findings.
+    let out = tidings(&["check", "--against", "no-such-branch"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("git revision `no-such-branch` does not exist"),
+        "{}",
+        stderr(&out)
+    );
+    let plain = project();
+    let out = tidings(&["check", "--against", "main"], plain.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("git"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_projects_are_errors_with_exit_2() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = tidings(&["check"], empty.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no tidings.toml here"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = project();
+    write(
+        dir.path(),
+        "tidings.toml",
+        "schema_root = \"schemas\"\ncompatibility = \"FULL\"\nregistery = \"x\"\n",
+    );
+    let out = tidings(&["lint"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("tidings.toml:3:1: unknown field `registery`"),
+        "{}",
+        stderr(&out)
+    );
+
+    write(dir.path(), "tidings.toml", "schema_root = \"nowhere\"\n");
+    let out = tidings(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the schema root"), "{}", stderr(&out));
+
+    write(dir.path(), "tidings.toml", "schema_root = \"schemas\"\n");
+    write(
+        dir.path(),
+        "schemas/orders/order_paid/v2.avsc",
+        "{\"type\": \"record\", \"name\": \"OrderPaid\", \"fields\": [}",
+    );
+    let out = tidings(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("error: schemas/orders/order_paid/v2.avsc:1:52: invalid JSON"),
+        "{}",
+        stderr(&out)
+    );
+}
