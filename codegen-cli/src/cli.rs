@@ -29,6 +29,11 @@ pub(crate) enum Command {
     /// Check every event's versions at its compatibility level, and against a git baseline.
     #[command(after_help = EXIT_STATUS)]
     Check(CheckArgs),
+    /// Show every difference between two versions and which levels it breaks.
+    #[command(
+        after_help = "Exit status:\n  0  the files were compared (whatever the differences)\n  2  error: bad usage, an unreadable or invalid schema"
+    )]
+    Diff(DiffArgs),
 }
 
 /// Where the project is.
@@ -60,6 +65,10 @@ pub(crate) struct CheckArgs {
     /// not change or disappear; new versions are checked against them.
     #[arg(long, value_name = "GIT_REF")]
     pub(crate) against: Option<String>,
+
+    /// Skip the lint rules (by default `check` runs them too, so one command gates a change).
+    #[arg(long)]
+    pub(crate) no_lint: bool,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
@@ -123,6 +132,41 @@ pub(crate) enum PolicyArg {
     Strict,
     /// Also accept content-model changes that are safe when producers send only declared properties.
     Lenient,
+}
+
+impl From<PolicyArg> for tidings_schema::compat::Policy {
+    fn from(policy: PolicyArg) -> Self {
+        match policy {
+            PolicyArg::Strict => tidings_schema::compat::Policy::Strict,
+            PolicyArg::Lenient => tidings_schema::compat::Policy::Lenient,
+        }
+    }
+}
+
+/// `tidings diff OLD NEW`
+#[derive(Debug, clap::Args)]
+pub(crate) struct DiffArgs {
+    /// How JSON Schema content-model changes are judged.
+    #[arg(long, value_enum, default_value_t = PolicyArg::Strict)]
+    pub(crate) policy: PolicyArg,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+
+    /// Schema format of both files; by default taken from the extension.
+    #[arg(long = "type", value_enum)]
+    pub(crate) schema_type: Option<SchemaType>,
+
+    /// An Avro file defining named types the schemas use (repeatable).
+    #[arg(long = "reference", value_name = "FILE")]
+    pub(crate) references: Vec<PathBuf>,
+
+    /// The old version.
+    pub(crate) old: PathBuf,
+
+    /// The new version.
+    pub(crate) new: PathBuf,
 }
 
 /// `--format`

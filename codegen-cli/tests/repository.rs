@@ -353,3 +353,71 @@ fn bad_projects_are_errors_with_exit_2() {
         stderr(&out)
     );
 }
+
+#[test]
+fn check_runs_the_lint_rules_unless_told_not_to() {
+    let dir = project();
+    write(
+        dir.path(),
+        "schemas/orders/pay_order/v1.avsc",
+        r#"{"type": "record", "name": "PayOrder", "doc": "d", "fields": []}"#,
+    );
+    let out = tidings(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("`PayOrder` could be `OrderPaid` (EVENT_NAME_PAST_TENSE)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = tidings(&["check", "--no-lint"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn diff_shows_every_difference_and_what_it_breaks() {
+    let dir = project();
+    let out = tidings(
+        &[
+            "diff",
+            "schemas/orders/order_paid/v1.avsc",
+            "schemas/orders/order_paid/v2.avsc",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("schemas/orders/order_paid/v2.avsc:8:5: field `method` was added with a default at `method` (FIELD_ADDED)\n  compatible at every level"), "{text}");
+    let out = tidings(
+        &[
+            "diff",
+            "--format",
+            "json",
+            "schemas/orders/order_paid/v2.avsc",
+            "schemas/orders/order_paid/v1.avsc",
+        ],
+        dir.path(),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let removed = &json["changes"][0];
+    assert_eq!(removed["kind"], "FIELD_REMOVED");
+    assert_eq!(removed["path"], "method");
+    assert_eq!(
+        removed["breaks"],
+        serde_json::json!([]),
+        "the removed field had a default"
+    );
+    write(
+        dir.path(),
+        "v3.avsc",
+        &PAID_V1.replace(
+            r#""amount_minor", "type": "long""#,
+            r#""amount_minor", "type": "string""#,
+        ),
+    );
+    let out = tidings(
+        &["diff", "schemas/orders/order_paid/v1.avsc", "v3.avsc"],
+        dir.path(),
+    );
+    let text = stdout(&out);
+    assert!(text.contains("the type changed from long to string at `amount_minor` (TYPE_CHANGED)\n  breaks BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE"), "{text}");
+}

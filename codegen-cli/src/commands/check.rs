@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use tidings_schema::repo::{check, Repository};
+use tidings_schema::repo::{check, lint, Repository};
 
 use crate::cli::CheckArgs;
 use crate::diagnostics::{self, Scope};
@@ -12,6 +12,9 @@ use crate::diagnostics::{self, Scope};
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let repo =
         Repository::open(&args.project.project).context("cannot open the schema repository")?;
+    if !args.no_lint {
+        lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
+    }
     let loaded = repo.load();
     if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {
         return Ok(code);
@@ -25,7 +28,15 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let report = check::check(&repo, &loaded, baseline.as_ref().map(|(rev, b)| (*rev, b)));
+    let mut report = check::check(&repo, &loaded, baseline.as_ref().map(|(rev, b)| (*rev, b)));
+    if !args.no_lint {
+        report
+            .diagnostics
+            .extend(lint::lint(&repo, &loaded).diagnostics);
+        report
+            .diagnostics
+            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+    }
     let scope = Scope {
         command: "check",
         events: repo.events.iter().map(|e| e.key()).collect(),

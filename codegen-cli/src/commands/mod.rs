@@ -2,6 +2,7 @@
 
 mod check;
 mod compat;
+mod diff;
 mod lint;
 
 use std::process::ExitCode;
@@ -13,6 +14,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compat(args) => compat::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }
 

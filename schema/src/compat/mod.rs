@@ -6,6 +6,7 @@
 //! of levels.
 
 pub mod avro;
+pub mod diff;
 pub mod json;
 mod report;
 

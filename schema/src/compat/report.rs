@@ -169,7 +169,7 @@ fn json_finding(
 
 /// A change description read the other way round: `a property was removed from a closed
 /// content model` becomes `a property was added to a closed content model`.
-fn reverse(text: &str) -> String {
+pub(crate) fn reverse(text: &str) -> String {
     const PAIRS: [(&str, &str); 9] = [
         ("added", "removed"),
         ("increased", "decreased"),
@@ -248,7 +248,7 @@ fn type_name(schema: &AvroSchema, id: crate::avro::TypeId) -> String {
 
 /// A reader-schema pointer (`/fields/1/type/items`) as a person reads it (`amount[]`): field
 /// names joined by dots, `[]` for array items, `{}` for map values.
-fn avro_path(schema: &AvroSchema, pointer: &str) -> String {
+pub(crate) fn avro_path(schema: &AvroSchema, pointer: &str) -> String {
     let mut current = schema.root();
     let mut out = String::new();
     let mut tokens = pointer.split('/').skip(1).peekable();
@@ -288,10 +288,15 @@ fn avro_path(schema: &AvroSchema, pointer: &str) -> String {
             _ => break,
         }
     }
-    if out.is_empty() {
+    out
+}
+
+/// A human path in a message: `` `amount` ``, or the root.
+fn quoted_path(path: &str) -> String {
+    if path.is_empty() {
         "the schema's root".to_owned()
     } else {
-        format!("`{out}`")
+        format!("`{path}`")
     }
 }
 
@@ -307,7 +312,7 @@ fn explain_avro(
         Direction::Backward => (type_name(writer, inc.writer), type_name(reader, inc.reader)),
         Direction::Forward => (type_name(reader, inc.reader), type_name(writer, inc.writer)),
     };
-    let at = avro_path(reader, &inc.location);
+    let at = quoted_path(&avro_path(reader, &inc.location));
     match (inc.kind, direction) {
         (IncompatibilityType::ReaderFieldMissingDefaultValue, Direction::Backward) => (
             format!("field {at} was added without a default"),
