@@ -1,1 +1,50 @@
-//! Benchmarks live in `benches/`; this library is empty.
+//! Inputs the benchmarks share: a generated schema repository of any size.
+
+use std::path::Path;
+
+/// Writes a project with `events` events of `versions` versions each, half Avro and half JSON
+/// Schema, each version adding an optional field to the one before.
+pub fn generate_repository(dir: &Path, events: usize, versions: usize) {
+    std::fs::write(dir.join("tidings.toml"), "schema_root = \"schemas\"\ncompatibility = \"FULL_TRANSITIVE\"\n# Open content models gain properties compatibly only when producers send no others.\npolicy = \"lenient\"\n").unwrap();
+    for e in 0..events {
+        let domain = format!("domain{}", e % 10);
+        let name = format!("thing{e}_created");
+        let folder = dir.join("schemas").join(&domain).join(&name);
+        std::fs::create_dir_all(&folder).unwrap();
+        let pascal = format!("Thing{e}Created");
+        for v in 1..=versions {
+            if e % 2 == 0 {
+                let mut fields = vec![
+                    r#"{"name": "id", "type": {"type": "string", "logicalType": "uuid"}, "doc": "The thing."}"#.to_owned(),
+                    r#"{"name": "occurred_at", "type": {"type": "long", "logicalType": "timestamp-millis"}, "doc": "When."}"#.to_owned(),
+                    r#"{"name": "amount", "type": "long", "doc": "How much."}"#.to_owned(),
+                    r#"{"name": "status", "type": {"type": "enum", "name": "Status", "symbols": ["A", "B", "C"], "default": "A", "doc": "State."}, "doc": "State."}"#.to_owned(),
+                ];
+                fields.extend((1..v).map(|i| format!(r#"{{"name": "extra{i}", "type": ["null", "string"], "default": null, "doc": "Added in v{}."}}"#, i + 1)));
+                let text = format!(
+                    r#"{{"type": "record", "name": "{pascal}", "namespace": "com.bench.{domain}", "doc": "A thing was created.", "fields": [{}]}}"#,
+                    fields.join(", ")
+                );
+                std::fs::write(folder.join(format!("v{v}.avsc")), text).unwrap();
+            } else {
+                let mut props = vec![
+                    r#""id": {"type": "string", "format": "uuid", "description": "The thing."}"#.to_owned(),
+                    r#""occurred_at": {"type": "string", "format": "date-time", "description": "When."}"#.to_owned(),
+                    r#""amount": {"type": "integer", "minimum": 0, "description": "How much."}"#.to_owned(),
+                    r#""status": {"type": "string", "enum": ["A", "B", "C"], "description": "State."}"#.to_owned(),
+                ];
+                props.extend((1..v).map(|i| {
+                    format!(
+                        r#""extra{i}": {{"type": "string", "description": "Added in v{}."}}"#,
+                        i + 1
+                    )
+                }));
+                let text = format!(
+                    r#"{{"title": "{pascal}", "description": "A thing was created.", "type": "object", "properties": {{{}}}, "required": ["id", "occurred_at"], "additionalProperties": true}}"#,
+                    props.join(", ")
+                );
+                std::fs::write(folder.join(format!("v{v}.json")), text).unwrap();
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! `tidings check` on a generated repository of 1,000 events with 5 versions each (half Avro,
+//! half JSON Schema): the library path the command takes, and the floor of reading and parsing
+//! every file as JSON. Peak heap of one check is printed by the counting allocator below.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tidings_schema::repo::{check, lint, Repository};
+
+struct Counting;
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+static PROJECT: std::sync::OnceLock<tempdir::Dir> = std::sync::OnceLock::new();
+
+mod tempdir {
+    /// A folder removed when the process ends normally.
+    pub struct Dir(pub std::path::PathBuf);
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn project() -> &'static Path {
+    &PROJECT
+        .get_or_init(|| {
+            let dir =
+                std::env::temp_dir().join(format!("tidings-bench-repo-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            tidings_benches::generate_repository(&dir, 1_000, 5);
+            tempdir::Dir(dir)
+        })
+        .0
+}
+
+fn run_check(dir: &Path) -> usize {
+    let repo = Repository::open(dir).unwrap();
+    let loaded = repo.load();
+    assert!(loaded.schema_errors().is_empty());
+    let report = check::check(&repo, &loaded, None);
+    let lints = lint::lint(&repo, &loaded);
+    assert!(
+        !report.has_errors() && !lints.has_errors(),
+        "{:?}",
+        report.diagnostics.first()
+    );
+    report.comparisons
+}
+
+fn main() {
+    let dir = project();
+    let before = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let comparisons = run_check(dir);
+    println!(
+        "check_1000_events: {comparisons} version comparisons; peak heap {:.1} MiB",
+        (PEAK.load(Ordering::Relaxed) - before) as f64 / (1024.0 * 1024.0)
+    );
+    divan::main();
+}
+
+#[divan::bench(sample_count = 10)]
+fn check_1000_events_of_5_versions() -> usize {
+    run_check(project())
+}
+
+/// The floor: list, read and parse every file as plain JSON (serde_json), nothing else.
+#[divan::bench(sample_count = 10)]
+fn read_and_parse_as_json_only() -> usize {
+    let mut values = 0;
+    let mut stack = vec![project().join("schemas")];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+                values += usize::from(value.is_object());
+            }
+        }
+    }
+    values
+}
