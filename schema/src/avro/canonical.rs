@@ -19,6 +19,104 @@ impl AvroSchema {
         out
     }
 
+    /// The schema as one self-contained JSON document: every named type written out where it is
+    /// first used (types from referenced files included), full names throughout, and everything
+    /// schema resolution needs kept (defaults, aliases, enum defaults, logical types). This is
+    /// what codecs parse; unlike the canonical form it reads old data the way the schema says.
+    pub fn standalone_json(&self) -> serde_json::Value {
+        let mut seen = HashSet::new();
+        self.standalone(self.root, &mut seen)
+    }
+
+    fn standalone(&self, id: TypeId, seen: &mut HashSet<TypeId>) -> serde_json::Value {
+        use serde_json::{json, Map, Value};
+        let ty = self.get(id);
+        let kind = &ty.kind;
+        if let Some(name) = kind.name() {
+            if !name.name.is_empty() && !seen.insert(id) {
+                return Value::String(name.fullname());
+            }
+        }
+        let mut out = Map::new();
+        match kind {
+            Kind::Array(items) => {
+                out.insert("type".into(), json!("array"));
+                out.insert("items".into(), self.standalone(*items, seen));
+            }
+            Kind::Map(values) => {
+                out.insert("type".into(), json!("map"));
+                out.insert("values".into(), self.standalone(*values, seen));
+            }
+            Kind::Union(branches) => {
+                return Value::Array(branches.iter().map(|b| self.standalone(*b, seen)).collect());
+            }
+            Kind::Record(r) => {
+                out.insert("type".into(), json!("record"));
+                out.insert("name".into(), json!(r.name.fullname()));
+                if let Some(doc) = &r.doc {
+                    out.insert("doc".into(), json!(doc));
+                }
+                if !r.aliases.is_empty() {
+                    out.insert("aliases".into(), json!(r.aliases));
+                }
+                let fields: Vec<Value> = r
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let mut field = Map::new();
+                        field.insert("name".into(), json!(f.name));
+                        field.insert("type".into(), self.standalone(f.ty, seen));
+                        if let Some(default) = &f.default {
+                            field.insert("default".into(), default.clone());
+                        }
+                        if !f.aliases.is_empty() {
+                            field.insert("aliases".into(), json!(f.aliases));
+                        }
+                        if let Some(doc) = &f.doc {
+                            field.insert("doc".into(), json!(doc));
+                        }
+                        Value::Object(field)
+                    })
+                    .collect();
+                out.insert("fields".into(), Value::Array(fields));
+            }
+            Kind::Enum(e) => {
+                out.insert("type".into(), json!("enum"));
+                out.insert("name".into(), json!(e.name.fullname()));
+                out.insert("symbols".into(), json!(e.symbols));
+                if let Some(default) = &e.default {
+                    out.insert("default".into(), json!(default));
+                }
+                if !e.aliases.is_empty() {
+                    out.insert("aliases".into(), json!(e.aliases));
+                }
+            }
+            Kind::Fixed(f) => {
+                out.insert("type".into(), json!("fixed"));
+                out.insert("name".into(), json!(f.name.fullname()));
+                out.insert("size".into(), json!(f.size));
+                if !f.aliases.is_empty() {
+                    out.insert("aliases".into(), json!(f.aliases));
+                }
+            }
+            primitive => {
+                let name = json!(primitive.type_name().to_lowercase());
+                if ty.logical.is_none() {
+                    return name;
+                }
+                out.insert("type".into(), name);
+            }
+        }
+        if let Some(logical) = &ty.logical {
+            out.insert("logicalType".into(), json!(logical.as_str()));
+            if let crate::avro::LogicalType::Decimal { precision, scale } = logical {
+                out.insert("precision".into(), json!(precision));
+                out.insert("scale".into(), json!(scale));
+            }
+        }
+        Value::Object(out)
+    }
+
     /// The CRC-64-AVRO (Rabin) fingerprint of the canonical form.
     pub fn fingerprint(&self) -> u64 {
         rabin_fingerprint(self.canonical_form().as_bytes())
@@ -149,6 +247,35 @@ mod tests {
             schema.canonical_form(),
             r#"{"name":"com.example.UserRegistered","type":"record","fields":[{"name":"id","type":"string"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"next","type":["null","com.example.UserRegistered"]}]}"#
         );
+    }
+
+    #[test]
+    fn standalone_json_inlines_referenced_types_and_keeps_what_resolution_needs() {
+        let money = crate::avro::SourceFile {
+            name: "money.avsc",
+            text: r#"{"type": "record", "name": "Money", "namespace": "shared", "fields": [{"name": "cents", "type": "long", "default": 0}]}"#,
+        };
+        let paid = crate::avro::SourceFile {
+            name: "paid.avsc",
+            text: r#"{"type": "record", "name": "OrderPaid", "namespace": "orders", "fields": [
+                {"name": "total", "type": "shared.Money"},
+                {"name": "refund", "type": ["null", "shared.Money"], "default": null},
+                {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}, "aliases": ["when"]}]}"#,
+        };
+        let schema = crate::avro::AvroParser::new()
+            .parse_with_references(paid, &[money])
+            .unwrap();
+        let standalone = schema.standalone_json();
+        assert_eq!(
+            standalone,
+            serde_json::json!({"type": "record", "name": "orders.OrderPaid", "fields": [
+                {"name": "total", "type": {"type": "record", "name": "shared.Money", "fields": [{"name": "cents", "type": "long", "default": 0}]}},
+                {"name": "refund", "type": ["null", "shared.Money"], "default": null},
+                {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}, "aliases": ["when"]}
+            ]})
+        );
+        let reparsed = parse("standalone.avsc", &standalone.to_string()).unwrap();
+        assert_eq!(reparsed.canonical_form(), schema.canonical_form());
     }
 
     #[test]

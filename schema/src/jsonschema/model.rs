@@ -38,6 +38,35 @@ impl JsonSchema {
         &self.files[0]
     }
 
+    /// Every file read for this schema: the root's first, then those it refers to.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// The node at a JSON pointer of the root file (`/properties/address`), when the loader
+    /// read a schema there.
+    pub fn node_at(&self, pointer: &str) -> Option<NodeId> {
+        let mut current = self.resolve(self.root);
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            current = match (&self.get(current).kind, token.as_str()) {
+                (Kind::Object(o), _) if o.property(&token).is_some() => o.property(&token)?,
+                (Kind::Array(a), "items") => a.all_items?,
+                (Kind::Combined { subschemas, .. }, index) => {
+                    *subschemas.get(index.parse::<usize>().ok()?)?
+                }
+                _ => match token.as_str() {
+                    "properties" | "$defs" | "definitions" | "allOf" | "anyOf" | "oneOf" => {
+                        continue
+                    }
+                    _ => return None,
+                },
+            };
+            current = self.resolve(current);
+        }
+        Some(current)
+    }
+
     /// Follows `$ref` nodes to the schema they name. Cycles made only of references are
     /// rejected when loading, so this ends.
     pub fn resolve(&self, mut id: NodeId) -> NodeId {

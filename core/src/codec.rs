@@ -1,0 +1,369 @@
+//! Serializers and deserializers in Confluent's wire format, for Avro binary and JSON.
+//!
+//! A serializer learns its schema id once, when it is built; serializing makes no registry call.
+//! A deserializer reads the writer's schema id from each message, fetches an unknown writer
+//! schema once and caches it, and resolves the data into the reader's type (Avro schema
+//! resolution), so a v1 struct reads v2 data when v2 is backward compatible.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::{Arc, RwLock};
+
+use crate::event::{Event, SchemaFormat};
+use crate::registry::{RegisteredSchema, RegistryError, SchemaRegistry};
+use crate::wire::{self, WireError};
+
+/// Why a message could not be written or read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CodecError {
+    /// The bytes are not in the wire format.
+    #[error(transparent)]
+    Wire(#[from] WireError),
+    /// The registry failed, or does not know the writer's schema id.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// The event's schema cannot be used by the codec.
+    #[error("the schema of `{event}` cannot be used: {message}")]
+    Schema {
+        /// The event type.
+        event: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// The value does not match its schema; the message names the field.
+    #[error("`{event}` does not match its schema: {message}")]
+    Invalid {
+        /// The event type.
+        event: &'static str,
+        /// What does not match, and where.
+        message: String,
+    },
+    /// The payload cannot be decoded into the event type.
+    #[error("cannot decode `{event}` written with schema id {schema_id}: {message}")]
+    Decode {
+        /// The event type.
+        event: &'static str,
+        /// The writer's schema id.
+        schema_id: u32,
+        /// Why.
+        message: String,
+    },
+    /// A codec of one format was given an event of the other.
+    #[error("`{event}` is a {actual:?} event, not {expected:?}")]
+    WrongFormat {
+        /// The event type.
+        event: &'static str,
+        /// The event's format.
+        actual: SchemaFormat,
+        /// The codec's format.
+        expected: SchemaFormat,
+    },
+}
+
+fn registered<E: Event>() -> RegisteredSchema {
+    RegisteredSchema {
+        format: E::FORMAT,
+        text: E::STANDALONE_SCHEMA.to_owned(),
+    }
+}
+
+fn expect_format<E: Event>(expected: SchemaFormat) -> Result<(), CodecError> {
+    if E::FORMAT == expected {
+        Ok(())
+    } else {
+        Err(CodecError::WrongFormat {
+            event: E::EVENT_TYPE,
+            actual: E::FORMAT,
+            expected,
+        })
+    }
+}
+
+/// Writes Avro events in the wire format.
+pub struct AvroSerializer<E> {
+    schema: apache_avro::Schema,
+    schema_id: u32,
+    _event: PhantomData<fn(&E)>,
+}
+
+impl<E: Event> AvroSerializer<E> {
+    /// Parses the event's schema and asks the registry for its id, once.
+    ///
+    /// # Errors
+    /// A JSON Schema event, an unusable schema, or a failing registry.
+    pub fn new(registry: &dyn SchemaRegistry) -> Result<Self, CodecError> {
+        expect_format::<E>(SchemaFormat::Avro)?;
+        let schema = apache_avro::Schema::parse_str(E::STANDALONE_SCHEMA).map_err(|e| {
+            CodecError::Schema {
+                event: E::EVENT_TYPE,
+                message: e.to_string(),
+            }
+        })?;
+        let schema_id = registry.id_for(E::SUBJECT, &registered::<E>())?;
+        Ok(AvroSerializer {
+            schema,
+            schema_id,
+            _event: PhantomData,
+        })
+    }
+
+    /// The schema id written in every message.
+    pub fn schema_id(&self) -> u32 {
+        self.schema_id
+    }
+
+    /// The framed message: magic byte, schema id, Avro binary.
+    ///
+    /// # Errors
+    /// A value that does not match the schema.
+    pub fn serialize(&self, event: &E) -> Result<Vec<u8>, CodecError> {
+        let mut out = Vec::with_capacity(64);
+        self.serialize_into(event, &mut out)?;
+        Ok(out)
+    }
+
+    /// Appends the framed message to `out` (which can be reused across messages).
+    ///
+    /// # Errors
+    /// A value that does not match the schema.
+    pub fn serialize_into(&self, event: &E, out: &mut Vec<u8>) -> Result<(), CodecError> {
+        wire::write_header(out, self.schema_id);
+        apache_avro::write_avro_datum_ref(&self.schema, event, out).map_err(|e| {
+            CodecError::Invalid {
+                event: E::EVENT_TYPE,
+                message: e.to_string(),
+            }
+        })?;
+        Ok(())
+    }
+}
+
+/// Reads Avro events in the wire format, resolving any known writer schema into `E`.
+pub struct AvroDeserializer<E> {
+    reader: apache_avro::Schema,
+    registry: Arc<dyn SchemaRegistry>,
+    writers: RwLock<HashMap<u32, Arc<apache_avro::Schema>>>,
+    _event: PhantomData<fn() -> E>,
+}
+
+impl<E: Event> AvroDeserializer<E> {
+    /// A deserializer into `E`, fetching writer schemas from `registry` when first seen.
+    ///
+    /// # Errors
+    /// A JSON Schema event, or an unusable schema.
+    pub fn new(registry: Arc<dyn SchemaRegistry>) -> Result<Self, CodecError> {
+        expect_format::<E>(SchemaFormat::Avro)?;
+        let reader = apache_avro::Schema::parse_str(E::STANDALONE_SCHEMA).map_err(|e| {
+            CodecError::Schema {
+                event: E::EVENT_TYPE,
+                message: e.to_string(),
+            }
+        })?;
+        Ok(AvroDeserializer {
+            reader,
+            registry,
+            writers: RwLock::new(HashMap::new()),
+            _event: PhantomData,
+        })
+    }
+
+    fn writer(&self, id: u32) -> Result<Arc<apache_avro::Schema>, CodecError> {
+        if let Some(schema) = self
+            .writers
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&id)
+        {
+            return Ok(schema.clone());
+        }
+        let found = self.registry.schema_by_id(id)?;
+        if found.format != SchemaFormat::Avro {
+            return Err(CodecError::Decode {
+                event: E::EVENT_TYPE,
+                schema_id: id,
+                message: "the writer's schema is not Avro".into(),
+            });
+        }
+        let schema = Arc::new(apache_avro::Schema::parse_str(&found.text).map_err(|e| {
+            CodecError::Decode {
+                event: E::EVENT_TYPE,
+                schema_id: id,
+                message: format!("the writer's schema cannot be parsed: {e}"),
+            }
+        })?);
+        self.writers
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(id, schema.clone());
+        Ok(schema)
+    }
+
+    /// Reads one framed message.
+    ///
+    /// # Errors
+    /// Bytes not in the wire format, an unknown schema id, data the writer's schema cannot
+    /// decode, or a writer schema the reader's cannot resolve.
+    pub fn deserialize(&self, message: &[u8]) -> Result<E, CodecError> {
+        let (id, mut payload) = wire::unframe(message)?;
+        let writer = self.writer(id)?;
+        let decode = |message: String| CodecError::Decode {
+            event: E::EVENT_TYPE,
+            schema_id: id,
+            message,
+        };
+        let value = apache_avro::from_avro_datum(&writer, &mut payload, Some(&self.reader))
+            .map_err(|e| decode(e.to_string()))?;
+        if !payload.is_empty() {
+            return Err(decode(format!(
+                "{} bytes left after the value",
+                payload.len()
+            )));
+        }
+        apache_avro::from_value::<E>(&value).map_err(|e| decode(e.to_string()))
+    }
+}
+
+/// Writes JSON events in the wire format, optionally validating each against its schema first.
+pub struct JsonSerializer<E> {
+    schema_id: u32,
+    validator: Option<jsonschema::Validator>,
+    _event: PhantomData<fn(&E)>,
+}
+
+impl<E: Event> JsonSerializer<E> {
+    /// Asks the registry for the schema id, once. With `validate`, every event is checked
+    /// against its schema before it is written, and one that does not match is refused.
+    ///
+    /// # Errors
+    /// An Avro event, a schema the validator cannot compile, or a failing registry.
+    pub fn new(registry: &dyn SchemaRegistry, validate: bool) -> Result<Self, CodecError> {
+        expect_format::<E>(SchemaFormat::Json)?;
+        let validator = if validate {
+            Some(json_validator::<E>()?)
+        } else {
+            None
+        };
+        let schema_id = registry.id_for(E::SUBJECT, &registered::<E>())?;
+        Ok(JsonSerializer {
+            schema_id,
+            validator,
+            _event: PhantomData,
+        })
+    }
+
+    /// The schema id written in every message.
+    pub fn schema_id(&self) -> u32 {
+        self.schema_id
+    }
+
+    /// The framed message: magic byte, schema id, JSON.
+    ///
+    /// # Errors
+    /// With validation on, an event that does not match its schema; the message names the field.
+    pub fn serialize(&self, event: &E) -> Result<Vec<u8>, CodecError> {
+        let value = serde_json::to_value(event).map_err(|e| CodecError::Invalid {
+            event: E::EVENT_TYPE,
+            message: e.to_string(),
+        })?;
+        if let Some(validator) = &self.validator {
+            validate::<E>(validator, &value)?;
+        }
+        let mut out = Vec::with_capacity(128);
+        wire::write_header(&mut out, self.schema_id);
+        serde_json::to_writer(&mut out, &value).map_err(|e| CodecError::Invalid {
+            event: E::EVENT_TYPE,
+            message: e.to_string(),
+        })?;
+        Ok(out)
+    }
+}
+
+/// Reads JSON events in the wire format.
+pub struct JsonDeserializer<E> {
+    _event: PhantomData<fn() -> E>,
+}
+
+impl<E: Event> Default for JsonDeserializer<E> {
+    fn default() -> Self {
+        JsonDeserializer {
+            _event: PhantomData,
+        }
+    }
+}
+
+impl<E: Event> JsonDeserializer<E> {
+    /// Reads one framed message; JSON needs no writer schema to be read.
+    ///
+    /// # Errors
+    /// Bytes not in the wire format, or JSON that does not fit `E`.
+    pub fn deserialize(&self, message: &[u8]) -> Result<E, CodecError> {
+        let (id, payload) = wire::unframe(message)?;
+        serde_json::from_slice(payload).map_err(|e| CodecError::Decode {
+            event: E::EVENT_TYPE,
+            schema_id: id,
+            message: e.to_string(),
+        })
+    }
+}
+
+/// A validator for the event's JSON Schema. The files it refers to come from the event's
+/// `REFERENCES`; nothing else is retrieved, from the network or anywhere.
+fn json_validator<E: Event>() -> Result<jsonschema::Validator, CodecError> {
+    let schema_error = |message: String| CodecError::Schema {
+        event: E::EVENT_TYPE,
+        message,
+    };
+    let schema: serde_json::Value =
+        serde_json::from_str(E::SCHEMA).map_err(|e| schema_error(e.to_string()))?;
+    let mut files = HashMap::new();
+    for (path, text) in E::REFERENCES {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| schema_error(format!("`{path}`: {e}")))?;
+        files.insert(format!("tidings:///{path}"), value);
+    }
+    jsonschema::options()
+        .with_base_uri(format!("tidings:///{}", E::SCHEMA_PATH))
+        .with_retriever(References(files))
+        .build(&schema)
+        .map_err(|e| schema_error(e.to_string()))
+}
+
+struct References(HashMap<String, serde_json::Value>);
+
+impl jsonschema::Retrieve for References {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        self.0.get(uri.as_str()).cloned().ok_or_else(|| {
+            format!("`{uri}` is not one of the schema's references; nothing is fetched").into()
+        })
+    }
+}
+
+fn validate<E: Event>(
+    validator: &jsonschema::Validator,
+    value: &serde_json::Value,
+) -> Result<(), CodecError> {
+    let problems: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            let field = if at.is_empty() {
+                "the event".to_owned()
+            } else {
+                format!("field `{}`", at.trim_start_matches('/').replace('/', "."))
+            };
+            format!("{field}: {e}")
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CodecError::Invalid {
+            event: E::EVENT_TYPE,
+            message: problems.join("; "),
+        })
+    }
+}

@@ -1,0 +1,174 @@
+//! Finding and reading the committed schema a struct is bound to.
+//!
+//! `schema = "..."` is relative to the crate's `CARGO_MANIFEST_DIR` (or `TIDINGS_MANIFEST_DIR`,
+//! which test harnesses that build crates elsewhere set); when no file is there, it is tried
+//! below the schema root of the nearest project (a folder with `tidings.toml`) above the crate.
+//! The project's `tidings.toml` also gives the subject naming and the shared types.
+
+use std::path::{Path, PathBuf};
+
+use tidings_schema::avro::{AvroParser, SourceFile};
+use tidings_schema::compat::SchemaDoc;
+use tidings_schema::jsonschema::JsonSchemaLoader;
+use tidings_schema::repo::config::{Config, CONFIG_FILE};
+use tidings_schema::repo::SchemaFiles;
+
+/// A schema file and everything the impl needs to know about it.
+pub(crate) struct Located {
+    /// The file, absolute.
+    pub(crate) path: PathBuf,
+    /// Its path below the schema root (`identity/user_registered/v2.avsc`).
+    pub(crate) rel: String,
+    /// The parsed schema.
+    pub(crate) doc: SchemaDoc,
+    /// `identity`
+    pub(crate) domain: String,
+    /// `user_registered`
+    pub(crate) event: String,
+    /// `2`
+    pub(crate) version: u32,
+    /// The project configuration (defaults when there is no `tidings.toml`).
+    pub(crate) config: Config,
+    /// Files the schema refers to: path below the schema root, absolute path.
+    pub(crate) references: Vec<(String, PathBuf)>,
+}
+
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("TIDINGS_MANIFEST_DIR")
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+fn project_above(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Finds, reads and parses the schema at `written` (as written in the attribute).
+pub(crate) fn locate(written: &str) -> Result<Located, String> {
+    let manifest = manifest_dir();
+    let direct = manifest.join(written);
+    let path = if direct.is_file() {
+        direct
+    } else {
+        let below_root = project_above(&manifest).and_then(|project| {
+            let config = Config::load(&project).ok()?;
+            let candidate = project.join(config.schema_root).join(written);
+            candidate.is_file().then_some(candidate)
+        });
+        below_root.ok_or_else(|| {
+            format!("schema file `{written}` not found: paths are relative to the crate's folder (where Cargo.toml is) or to the schema root of its tidings.toml")
+        })?
+    };
+    let path = std::path::absolute(&path).unwrap_or(path);
+    let (config, root) = match path.parent().and_then(project_above) {
+        Some(project) => {
+            let config = Config::load(&project).map_err(|e| e.to_string())?;
+            let root = project.join(&config.schema_root);
+            (config, Some((project, root)))
+        }
+        None => (Config::default(), None),
+    };
+    // Below the schema root, or else the last three components: `<domain>/<event>/vN.ext`.
+    let rel_path = match &root {
+        Some((_, root)) if path.starts_with(root) => {
+            path.strip_prefix(root).unwrap_or(&path).to_path_buf()
+        }
+        _ => path
+            .components()
+            .rev()
+            .take(3)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect(),
+    };
+    let parts: Vec<String> = rel_path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let rel = parts.join("/");
+    let [domain, event, file] = parts.as_slice() else {
+        return Err(format!(
+            "`{written}` is not at `<domain>/<event>/vN.(avsc|json)` below the schema root"
+        ));
+    };
+    let version = file
+        .split_once('.')
+        .and_then(|(stem, _)| stem.strip_prefix('v'))
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            format!("`{file}` is not a version file: name versions `v1.avsc`, `v2.json`, ...")
+        })?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{written}`: {e}"))?;
+    let shown = written.to_owned();
+    let mut references = Vec::new();
+    let doc = if file.ends_with(".avsc") {
+        let mut shared = Vec::new();
+        if let Some((project, _)) = &root {
+            let files =
+                SchemaFiles::work_tree(project, &config.schema_root).map_err(|e| e.to_string())?;
+            for shared_rel in files
+                .files
+                .keys()
+                .filter(|r| r.starts_with('_') && r.ends_with(".avsc"))
+            {
+                let abs = project.join(&config.schema_root).join(shared_rel);
+                let content = std::fs::read_to_string(&abs)
+                    .map_err(|e| format!("cannot read `{}`: {e}", abs.display()))?;
+                shared.push((files.display(shared_rel), content));
+                references.push((shared_rel.clone(), abs));
+            }
+        }
+        let refs: Vec<SourceFile<'_>> = shared
+            .iter()
+            .map(|(name, text)| SourceFile { name, text })
+            .collect();
+        AvroParser::new()
+            .parse_with_references(
+                SourceFile {
+                    name: &shown,
+                    text: &text,
+                },
+                &refs,
+            )
+            .map(SchemaDoc::Avro)
+            .map_err(|e| e.to_string())?
+    } else if file.ends_with(".json") {
+        let schema_root = root.as_ref().map_or_else(
+            || path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            |(_, r)| r.clone(),
+        );
+        let loaded = JsonSchemaLoader::new()
+            .schema_root(&schema_root)
+            .load_named(&shown, &text, path.clone())
+            .map_err(|e| e.to_string())?;
+        for file in loaded.files().iter().skip(1) {
+            let abs = PathBuf::from(file);
+            let rel = abs
+                .strip_prefix(&schema_root)
+                .map_or_else(|_| file.clone(), |r| r.to_string_lossy().replace('\\', "/"));
+            references.push((rel, abs));
+        }
+        SchemaDoc::Json(loaded)
+    } else {
+        return Err(format!(
+            "`{file}`: schema files end in `.avsc` (Avro) or `.json` (JSON Schema)"
+        ));
+    };
+    Ok(Located {
+        path,
+        rel,
+        doc,
+        domain: domain.clone(),
+        event: event.clone(),
+        version,
+        config,
+        references,
+    })
+}
