@@ -212,7 +212,7 @@ impl<E: Event> AvroDeserializer<E> {
             schema_id: id,
             message,
         };
-        let value = apache_avro::from_avro_datum(&writer, &mut payload, Some(&self.reader))
+        let value = apache_avro::from_avro_datum(&writer, &mut payload, None)
             .map_err(|e| decode(e.to_string()))?;
         if !payload.is_empty() {
             return Err(decode(format!(
@@ -220,6 +220,17 @@ impl<E: Event> AvroDeserializer<E> {
                 payload.len()
             )));
         }
+        // apache-avro may decode a union branch cut short as null; a value that does not match
+        // the writer's schema means the message was truncated or corrupted.
+        if !value.validate(&writer) {
+            return Err(decode(
+                "the message is truncated or corrupt: its value does not match the writer's schema"
+                    .into(),
+            ));
+        }
+        let value = value
+            .resolve(&self.reader)
+            .map_err(|e| decode(e.to_string()))?;
         apache_avro::from_value::<E>(&value).map_err(|e| decode(e.to_string()))
     }
 }

@@ -66,7 +66,7 @@ pub(crate) fn derive(input: &DeriveInput, mode: Mode) -> TokenStream {
     if mode == Mode::Event {
         check::check_event_name(&cx, ident, &rust_name);
     }
-    let located = match &attrs.schema {
+    let mut located = match &attrs.schema {
         None => {
             cx.error_spanned_by(ident, format!("missing #[{key}(schema = \"...\")]: the committed schema file this struct is bound to, e.g. \"schemas/identity/user_registered/v2.avsc\""));
             None
@@ -80,17 +80,25 @@ pub(crate) fn derive(input: &DeriveInput, mode: Mode) -> TokenStream {
         },
     };
 
+    // An event file must sit at `<domain>/<event>/vN`: that is where its type and version come from.
+    if let (Mode::Event, Some(found), Some(lit)) = (mode, &located, &attrs.schema) {
+        if let Err(message) = &found.layout {
+            cx.error_spanned_by(lit, message);
+            located = None;
+        }
+    }
     let mut nested = Vec::new();
     let mut record_name = String::new();
     if let (Some(located), Some(fields)) = (&located, fields) {
-        if let (Some(expected), Mode::Event) = (&attrs.version, mode) {
+        if let (Some(expected), Mode::Event, Ok((_, _, version))) =
+            (&attrs.version, mode, &located.layout)
+        {
             match expected.base10_parse::<u32>() {
-                Ok(v) if v == located.version => {}
+                Ok(v) if v == *version => {}
                 _ => cx.error_spanned_by(
                     expected,
                     format!(
-                        "the schema file is version {}, not {}",
-                        located.version,
+                        "the schema file is version {version}, not {}",
                         expected.base10_digits()
                     ),
                 ),
@@ -260,12 +268,11 @@ fn real_impl(
             std::fs::read_to_string(&located.path).unwrap_or_default(),
         ),
     };
-    let event_type = format!("{}.{}", located.domain, located.event);
-    let subject = located
-        .config
-        .subject_of(&located.domain, &located.event, record_name);
-    let version = located.version;
-    let domain = &located.domain;
+    let Ok((domain, event, version)) = &located.layout else {
+        return stub_impl(krate, ident, mode);
+    };
+    let event_type = format!("{domain}.{event}");
+    let subject = located.config.subject_of(domain, event, record_name);
     let rel = &located.rel;
     quote! {
         #[automatically_derived]

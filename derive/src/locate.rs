@@ -21,12 +21,9 @@ pub(crate) struct Located {
     pub(crate) rel: String,
     /// The parsed schema.
     pub(crate) doc: SchemaDoc,
-    /// `identity`
-    pub(crate) domain: String,
-    /// `user_registered`
-    pub(crate) event: String,
-    /// `2`
-    pub(crate) version: u32,
+    /// Domain, event and version, when the file is at `<domain>/<event>/vN.ext` (events must be;
+    /// shared records need not).
+    pub(crate) layout: Result<(String, String, u32), String>,
     /// The project configuration (defaults when there is no `tidings.toml`).
     pub(crate) config: Config,
     /// Files the schema refers to: path below the schema root, absolute path.
@@ -91,19 +88,21 @@ pub(crate) fn locate(written: &str) -> Result<Located, String> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     let rel = parts.join("/");
-    let [domain, event, file] = parts.as_slice() else {
-        return Err(format!(
+    let file = parts.last().cloned().unwrap_or_default();
+    let layout = match parts.as_slice() {
+        [domain, event, file] => file
+            .split_once('.')
+            .and_then(|(stem, _)| stem.strip_prefix('v'))
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| *n > 0)
+            .map(|version| (domain.clone(), event.clone(), version))
+            .ok_or_else(|| {
+                format!("`{file}` is not a version file: name versions `v1.avsc`, `v2.json`, ...")
+            }),
+        _ => Err(format!(
             "`{written}` is not at `<domain>/<event>/vN.(avsc|json)` below the schema root"
-        ));
+        )),
     };
-    let version = file
-        .split_once('.')
-        .and_then(|(stem, _)| stem.strip_prefix('v'))
-        .and_then(|n| n.parse::<u32>().ok())
-        .filter(|n| *n > 0)
-        .ok_or_else(|| {
-            format!("`{file}` is not a version file: name versions `v1.avsc`, `v2.json`, ...")
-        })?;
     let text =
         std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{written}`: {e}"))?;
     let shown = written.to_owned();
@@ -116,7 +115,7 @@ pub(crate) fn locate(written: &str) -> Result<Located, String> {
             for shared_rel in files
                 .files
                 .keys()
-                .filter(|r| r.starts_with('_') && r.ends_with(".avsc"))
+                .filter(|r| r.starts_with('_') && r.ends_with(".avsc") && **r != rel)
             {
                 let abs = project.join(&config.schema_root).join(shared_rel);
                 let content = std::fs::read_to_string(&abs)
@@ -165,9 +164,7 @@ pub(crate) fn locate(written: &str) -> Result<Located, String> {
         path,
         rel,
         doc,
-        domain: domain.clone(),
-        event: event.clone(),
-        version,
+        layout,
         config,
         references,
     })
