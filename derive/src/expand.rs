@@ -165,9 +165,17 @@ fn target<'l>(
             let id = match (&attrs.name, mode) {
                 (Some(lit), Mode::Record) => {
                     let wanted = lit.value();
+                    // A full name anywhere, or a short name defined in this file (shared files
+                    // may define types of the same short name).
+                    let own_file = schema.get(schema.root()).file;
                     let found = schema
                         .named_types()
-                        .find(|(_, n)| n.fullname() == wanted || n.name == wanted)
+                        .find(|(_, n)| n.fullname() == wanted)
+                        .or_else(|| {
+                            schema.named_types().find(|(id, n)| {
+                                n.name == wanted && schema.get(*id).file == own_file
+                            })
+                        })
                         .map(|(id, _)| id);
                     if found.is_none() {
                         cx.error_spanned_by(

@@ -1,0 +1,22 @@
+use serde::{Deserialize, Serialize};
+
+#[derive(tidings::Record, Serialize, Deserialize)]
+#[record(schema = "ui/schemas/orders/thing_created/v1.avsc", name = "Address")]
+struct Address {
+    city: String,
+}
+
+#[derive(tidings::Event, Serialize, Deserialize)]
+#[event(schema = "ui/schemas/orders/thing_created/v1.avsc")]
+struct ThingCreated {
+    id: String,
+    amount: i64,
+    count: i32,
+    note: Option<String>,
+    address: Address,
+    colour: String,
+    #[serde(skip)]
+    cache: Vec<u8>,
+}
+
+fn main() {}
