@@ -54,7 +54,10 @@ fn event() -> OrderPaid {
         },
         order_id: "7b1d3c52-51f5-4c7e-9c4e-0d9f3a1b2c3d".into(),
         payment_id: "3f1e2d4c-5b6a-4c7e-9c4e-0d9f3a1b2c3d".into(),
-        amount: Money { amount_minor: 129_900, currency: "INR".into() },
+        amount: Money {
+            amount_minor: 129_900,
+            currency: "INR".into(),
+        },
         method: PaymentMethod::UPI,
     }
 }
@@ -68,7 +71,10 @@ fn main() {
         buffer.clear();
         serializer.serialize_into(&event(), &mut buffer).unwrap();
     }
-    println!("registry calls while serializing 10,000 events with a warm serializer: {}", registry.calls() - before);
+    println!(
+        "registry calls while serializing 10,000 events with a warm serializer: {}",
+        registry.calls() - before
+    );
     divan::main();
 }
 
@@ -80,7 +86,9 @@ fn tidings_serializer_with_header(bencher: Bencher<'_, '_>) {
     let mut buffer = Vec::with_capacity(256);
     bencher.bench_local(|| {
         buffer.clear();
-        serializer.serialize_into(divan::black_box(&event), &mut buffer).unwrap();
+        serializer
+            .serialize_into(divan::black_box(&event), &mut buffer)
+            .unwrap();
         divan::black_box(buffer.len())
     });
 }

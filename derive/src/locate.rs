@@ -7,11 +7,12 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use tidings_schema::avro::{AvroParser, SourceFile};
 use tidings_schema::compat::SchemaDoc;
 use tidings_schema::jsonschema::JsonSchemaLoader;
 use tidings_schema::repo::config::{Config, CONFIG_FILE};
-use tidings_schema::repo::SchemaFiles;
 
 /// A schema file and everything the impl needs to know about it.
 pub(crate) struct Located {
@@ -109,19 +110,16 @@ pub(crate) fn locate(written: &str) -> Result<Located, String> {
     let mut references = Vec::new();
     let doc = if file.ends_with(".avsc") {
         let mut shared = Vec::new();
-        if let Some((project, _)) = &root {
-            let files =
-                SchemaFiles::work_tree(project, &config.schema_root).map_err(|e| e.to_string())?;
-            for shared_rel in files
-                .files
-                .keys()
-                .filter(|r| r.starts_with('_') && r.ends_with(".avsc") && **r != rel)
+        if let Some((_, schema_root)) = &root {
+            for file in shared_avro_files(schema_root)?
+                .iter()
+                .filter(|f| f.rel != rel)
             {
-                let abs = project.join(&config.schema_root).join(shared_rel);
-                let content = std::fs::read_to_string(&abs)
-                    .map_err(|e| format!("cannot read `{}`: {e}", abs.display()))?;
-                shared.push((files.display(shared_rel), content));
-                references.push((shared_rel.clone(), abs));
+                shared.push((
+                    format!("{}/{}", config.schema_root.display(), file.rel),
+                    file.text.clone(),
+                ));
+                references.push((file.rel.clone(), file.path.clone()));
             }
         }
         let refs: Vec<SourceFile<'_>> = shared
@@ -168,4 +166,71 @@ pub(crate) fn locate(written: &str) -> Result<Located, String> {
         config,
         references,
     })
+}
+
+/// An Avro file of a shared folder (`_shared/money.avsc`).
+pub(crate) struct SharedFile {
+    rel: String,
+    path: PathBuf,
+    text: String,
+}
+
+/// The Avro files of the schema root's shared folders (those starting with `_`), read once per
+/// compiler process: a crate with hundreds of events would otherwise read them for each.
+fn shared_avro_files(schema_root: &Path) -> Result<Arc<Vec<SharedFile>>, String> {
+    static CACHE: OnceLock<
+        Mutex<HashMap<PathBuf, (Option<std::time::SystemTime>, Arc<Vec<SharedFile>>)>>,
+    > = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    // Folders gain a new modification time when files are added or removed; edits to a file
+    // are caught because the generated code includes it, which makes cargo rebuild.
+    let stamp = std::fs::metadata(schema_root)
+        .and_then(|m| m.modified())
+        .ok();
+    if let Some((seen, files)) = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(schema_root)
+    {
+        if *seen == stamp {
+            return Ok(files.clone());
+        }
+    }
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(schema_root)
+        .map_err(|e| format!("cannot read `{}`: {e}", schema_root.display()))?;
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with('_') && e.path().is_dir())
+        .map(|e| e.path())
+        .collect();
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| format!("cannot read `{}`: {e}", folder.display()))?;
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "avsc") {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+                let rel = path
+                    .strip_prefix(schema_root)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push(SharedFile { rel, path, text });
+            }
+        }
+    }
+    // Reading order decides which file defines a name first: keep it stable.
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let files = Arc::new(files);
+    cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(schema_root.to_path_buf(), (stamp, files.clone()));
+    Ok(files)
 }
