@@ -244,7 +244,9 @@ struct JsonMetadata {
 #[event(schema = "payments/payment_link_created/v2.json")]
 struct PaymentLinkCreated {
     metadata: JsonMetadata,
-    payment_link_id: String,
+    // The derive checks the name serde writes, not the Rust one.
+    #[serde(rename = "payment_link_id")]
+    link_id: String,
     organization_id: String,
     amount: Money,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,6 +258,7 @@ struct PaymentLinkCreated {
 /// `organizations/member_added/v2.json`
 #[derive(tidings::Event, Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[event(schema = "organizations/member_added/v2.json")]
+#[serde(rename_all = "snake_case")]
 struct MemberAdded {
     metadata: JsonMetadata,
     organization_id: String,
@@ -273,7 +276,7 @@ fn link(currency: &str) -> PaymentLinkCreated {
             correlation_id: None,
             causation_id: None,
         },
-        payment_link_id: "3f1e2d4c-5b6a-4c7e-9c4e-0d9f3a1b2c3d".into(),
+        link_id: "3f1e2d4c-5b6a-4c7e-9c4e-0d9f3a1b2c3d".into(),
         organization_id: "9c4e0d9f-3a1b-4c7e-9c4e-0d9f3a1b2c3d".into(),
         amount: Money {
             amount_minor: 4999,
