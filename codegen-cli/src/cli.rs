@@ -29,6 +29,11 @@ pub(crate) enum Command {
     /// Check every event's versions at its compatibility level, and against a git baseline.
     #[command(after_help = EXIT_STATUS)]
     Check(CheckArgs),
+    /// Generate Rust types for every event: structs per version, upcasters, domain enums.
+    #[command(
+        after_help = "Exit status:\n  0  generated (or, with --check, up to date)\n  1  with --check: the files on disk are stale\n  2  error"
+    )]
+    Generate(GenerateArgs),
     /// Show every difference between two versions and which levels it breaks.
     #[command(
         after_help = "Exit status:\n  0  the files were compared (whatever the differences)\n  2  error: bad usage, an unreadable or invalid schema"
@@ -73,6 +78,25 @@ pub(crate) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub(crate) format: ReportFormat,
+}
+
+/// `tidings generate`
+#[derive(Debug, clap::Args)]
+pub(crate) struct GenerateArgs {
+    #[command(flatten)]
+    pub(crate) project: ProjectArgs,
+
+    /// Where to write `mod.rs` and one file per domain, relative to the project.
+    #[arg(long, default_value = "src/events", value_name = "DIR")]
+    pub(crate) out: PathBuf,
+
+    /// Write nothing; exit 1 when the files on disk differ from what would be generated.
+    #[arg(long)]
+    pub(crate) check: bool,
+
+    /// Type uuids as `tidings::uuid::Uuid` instead of `String`.
+    #[arg(long)]
+    pub(crate) uuid: bool,
 }
 
 /// `--format` of lint and check.

@@ -46,6 +46,80 @@ pub use tidings_derive::Event;
 /// `#[derive(tidings::Record)]`: binds a nested struct to a record of a committed schema.
 pub use tidings_derive::Record;
 
+/// JSON, for generated code that has no better type and decodes JSON payloads.
+pub mod json {
+    pub use serde_json::{from_slice, from_value, to_value, Value};
+}
+
+/// The `uuid` crate, for the `UuidType::Uuid` mapping of generated code.
+pub use uuid;
+
+/// Decoding an event of a domain (`IdentityEvent::from_json`) failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// No event of the domain has this type and version.
+    #[error("unknown event `{event_type}` v{version}")]
+    UnknownEvent {
+        /// The event type asked for.
+        event_type: String,
+        /// The version asked for.
+        version: u32,
+    },
+    /// The payload is not that event.
+    #[error("cannot decode `{event_type}` v{version}: {message}")]
+    Invalid {
+        /// The event type.
+        event_type: String,
+        /// The version.
+        version: u32,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The event type, version and data (as JSON text) of a structured CloudEvent.
+///
+/// # Errors
+/// A CloudEvent without `type`, `eventversion` or `data`.
+pub fn cloudevent_parts(event: &serde_json::Value) -> Result<(&str, u32, String), DecodeError> {
+    let invalid = |message: &str| DecodeError::Invalid {
+        event_type: String::new(),
+        version: 0,
+        message: message.to_owned(),
+    };
+    let event_type = event
+        .get("type")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| invalid("the CloudEvent has no `type`"))?;
+    let version = event
+        .get("eventversion")
+        .and_then(|v| {
+            v.as_str()
+                .and_then(|s| s.parse().ok())
+                .or_else(|| v.as_u64().and_then(|n| u32::try_from(n).ok()))
+        })
+        .ok_or_else(|| invalid("the CloudEvent has no `eventversion`"))?;
+    let data = event
+        .get("data")
+        .ok_or_else(|| invalid("the CloudEvent has no `data`"))?;
+    Ok((event_type, version, data.to_string()))
+}
+
+/// Includes the code `tidings_codegen::Config::compile` generated for a domain in build.rs:
+/// `mod identity { tidings::include_events!("identity"); }`.
+#[macro_export]
+macro_rules! include_events {
+    ($domain:literal) => {
+        ::core::include!(::core::concat!(
+            ::core::env!("OUT_DIR"),
+            "/tidings/",
+            $domain,
+            ".rs"
+        ));
+    };
+}
+
 #[doc(hidden)]
 pub mod __private {
     /// String equality usable in constants (the derive asserts nested record bindings).

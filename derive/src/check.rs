@@ -147,11 +147,11 @@ pub(crate) fn check_fields(
             continue;
         };
         seen.push(wire.clone());
-        let optional_ok = schema_field.optional && (attrs.default || schema_field.has_default);
+        let defaulted = attrs.default || schema_field.has_default;
         if let Err(why) = check_type(
             &field.ty,
             schema_field.ty,
-            schema_field.optional && !optional_ok,
+            (schema_field.optional, defaulted),
             &wire,
             &mut nested,
         ) {
@@ -282,10 +282,11 @@ fn int_range(name: &str) -> Option<(i128, i128)> {
     })
 }
 
+/// `optional`: not in `required`; `defaulted`: a default fills it when absent.
 fn check_type(
     ty: &Type,
     schema: SchemaType<'_>,
-    optional: bool,
+    (optional, defaulted): (bool, bool),
     field: &str,
     nested: &mut Vec<NestedRecord>,
 ) -> Result<(), String> {
@@ -295,7 +296,9 @@ fn check_type(
     }
     match schema {
         SchemaType::Avro(s, id) => check_avro(ty, rust, s, id, field, nested),
-        SchemaType::Json(s, id) => check_json(ty, rust, s, id, optional, field, nested),
+        SchemaType::Json(s, id) => {
+            check_json(ty, rust, s, id, (optional, defaulted), field, nested)
+        }
     }
 }
 
@@ -388,7 +391,7 @@ fn check_json(
     rust: Rust<'_>,
     schema: &JsonSchema,
     id: NodeId,
-    optional: bool,
+    (optional, defaulted): (bool, bool),
     field: &str,
     nested: &mut Vec<NestedRecord>,
 ) -> Result<(), String> {
@@ -416,6 +419,8 @@ fn check_json(
     if optional || nullable {
         return match rust {
             Rust::Option(inner) => check_json_value(inner, classify(inner), schema, kind, field, nested),
+            // An optional property with a default may be a plain value.
+            _ if optional && defaulted && !nullable => check_json_value(ty, rust, schema, kind, field, nested),
             _ if optional => Err(format!("the property is optional (not in `required`): use `Option<{}>`, or #[serde(default)] with a schema `default`", show(ty))),
             _ => Err(format!("the schema allows null here: use `Option<{}>`", show(ty))),
         };
@@ -459,7 +464,7 @@ fn check_json_value(
         (Json::Number(n), Rust::Prim(p)) if p == "f64" || (!n.integer && p == "f32") => Ok(()),
         (Json::Number(n), _) => mismatch(if n.integer { "integer" } else { "number" }),
         (Json::Array(a), Rust::Seq(inner)) => match a.all_items {
-            Some(items) => check_json(inner, classify(inner), schema, items, false, field, nested),
+            Some(items) => check_json(inner, classify(inner), schema, items, (false, false), field, nested),
             None => Ok(()),
         },
         (Json::Array(_), _) => mismatch("array"),
@@ -475,7 +480,13 @@ fn check_json_value(
         (Json::Enum(values), Rust::Prim(p)) if p == "String" && values.iter().all(serde_json::Value::is_string) => Ok(()),
         (Json::Enum(_) | Json::Const(_), Rust::User) => Ok(()),
         (Json::Null, Rust::Unit) => Ok(()),
-        // One object's keyword groups (`type` with `enum`): the type must hold every group.
+        // One object's keyword groups (`type` with `enum`): an enum type stands for the enum;
+        // any other type must hold every group.
+        (Json::Combined { synthetic: true, subschemas, .. }, Rust::User)
+            if subschemas.iter().any(|s| matches!(schema.get(schema.resolve(*s)).kind, Json::Enum(_) | Json::Const(_) | Json::Object(_))) =>
+        {
+            Ok(())
+        }
         (Json::Combined { synthetic: true, subschemas, .. }, _) => {
             for part in subschemas {
                 check_json_value(ty, classify(ty), schema, *part, field, nested)?;

@@ -33,12 +33,13 @@ pub(crate) fn derive(input: &DeriveInput, mode: Mode) -> TokenStream {
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::tidings));
     let ident = &input.ident;
-    let rust_name = attrs
-        .name
-        .as_ref()
-        .map(LitStr::value)
-        .or_else(|| attrs.serde_rename.clone())
-        .unwrap_or_else(|| ident.to_string());
+    // On a record, `name` selects the type inside the file; the struct keeps its own name.
+    let rust_name = match mode {
+        Mode::Event => attrs.name.as_ref().map(LitStr::value),
+        Mode::Record => None,
+    }
+    .or_else(|| attrs.serde_rename.clone())
+    .unwrap_or_else(|| ident.to_string());
 
     let fields = match &input.data {
         Data::Struct(s) => match &s.fields {

@@ -3,6 +3,7 @@
 mod check;
 mod compat;
 mod diff;
+mod generate;
 mod lint;
 
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lint(args) => lint::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Generate(args) => generate::run(args),
     }
 }
 

@@ -24,8 +24,13 @@ impl AvroSchema {
     /// schema resolution needs kept (defaults, aliases, enum defaults, logical types). This is
     /// what codecs parse; unlike the canonical form it reads old data the way the schema says.
     pub fn standalone_json(&self) -> serde_json::Value {
+        self.standalone_json_of(self.root)
+    }
+
+    /// [`AvroSchema::standalone_json`] of one type of the schema.
+    pub fn standalone_json_of(&self, id: TypeId) -> serde_json::Value {
         let mut seen = HashSet::new();
-        self.standalone(self.root, &mut seen)
+        self.standalone(id, &mut seen)
     }
 
     fn standalone(&self, id: TypeId, seen: &mut HashSet<TypeId>) -> serde_json::Value {

@@ -17,6 +17,8 @@ pub struct AvroSchema {
     pub(crate) root: TypeId,
     /// The file the root was read from.
     pub file: String,
+    /// Every file read: referenced files first, the root's last (`AvroType::file` indexes it).
+    pub(crate) files: Vec<String>,
 }
 
 impl AvroSchema {
@@ -28,6 +30,13 @@ impl AvroSchema {
     /// The type behind an id.
     pub fn get(&self, id: TypeId) -> &AvroType {
         &self.types[id.0 as usize]
+    }
+
+    /// The file a type was defined in (a referenced file for shared named types).
+    pub fn file_of(&self, id: TypeId) -> &str {
+        self.files
+            .get(self.get(id).file as usize)
+            .map_or(self.file.as_str(), String::as_str)
     }
 
     /// The kind of the type behind an id.

@@ -79,6 +79,7 @@ impl AvroParser {
             types: builder.types,
             root,
             file: file.name.to_owned(),
+            files: builder.files,
         })
     }
 }

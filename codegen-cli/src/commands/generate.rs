@@ -1,0 +1,47 @@
+//! `tidings generate [--out DIR] [--check]`: Rust types for every event of the project.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use tidings_codegen::{Config, UuidType};
+
+use crate::cli::GenerateArgs;
+
+pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    let project = &args.project.project;
+    let config = if args.uuid {
+        Config::new().uuid(UuidType::Uuid)
+    } else {
+        Config::new()
+    };
+    let generated = config
+        .generate(project)
+        .context("cannot generate the event types")?;
+    let out = project.join(&args.out);
+    if args.check {
+        let stale = generated.stale_in(&out);
+        if stale.is_empty() {
+            println!(
+                "{}: {} files up to date",
+                out.display(),
+                generated.files.len()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        for name in &stale {
+            println!(
+                "{}: stale, run `tidings generate` (UPDATE_NEEDED)",
+                out.join(name).display()
+            );
+        }
+        return Ok(ExitCode::from(1));
+    }
+    let written = generated.write_to(&out)?;
+    println!(
+        "{}: {} files, {} written",
+        out.display(),
+        generated.files.len(),
+        written.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

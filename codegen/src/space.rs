@@ -1,0 +1,129 @@
+//! The type space: every generated type of a module, keyed by its Rust name (a `BTreeMap`, so
+//! the output order never changes), with what upcasters need to know about it.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::names;
+
+/// A Rust type as the generator sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Ty {
+    Unit,
+    /// `bool`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>`.
+    Prim(&'static str),
+    Option(Box<Ty>),
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+    /// A generated type: its path from the module that uses it, and its name in the space.
+    Named {
+        path: String,
+        key: String,
+    },
+    /// `::tidings::json::Value`, for what has no better type.
+    Json,
+}
+
+impl Ty {
+    pub(crate) fn tokens(&self) -> TokenStream {
+        match self {
+            Ty::Unit => quote!(()),
+            Ty::Prim("Vec<u8>") => quote!(::std::vec::Vec<u8>),
+            Ty::Prim("String") => quote!(::std::string::String),
+            Ty::Prim(p) => {
+                let ident = names::ident(p);
+                quote!(#ident)
+            }
+            Ty::Option(inner) => {
+                let inner = inner.tokens();
+                quote!(::core::option::Option<#inner>)
+            }
+            Ty::Vec(inner) => {
+                let inner = inner.tokens();
+                quote!(::std::vec::Vec<#inner>)
+            }
+            Ty::Map(inner) => {
+                let inner = inner.tokens();
+                quote!(::std::collections::HashMap<::std::string::String, #inner>)
+            }
+            Ty::Named { path, .. } => path.parse().unwrap_or_else(|_| quote!(())),
+            Ty::Json => quote!(::tidings::json::Value),
+        }
+    }
+}
+
+/// What upcasters need to know about a generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Shape {
+    /// Fields: wire name, Rust field name, type, default value expression.
+    Record(Vec<FieldShape>),
+    /// Variants: wire symbol, Rust variant; and the reader default symbol.
+    Enum(Vec<(String, String)>, Option<String>),
+    /// Anything else: converted only when identical.
+    Opaque,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldShape {
+    pub(crate) wire: String,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) ident: String,
+    pub(crate) ty: Ty,
+    /// An expression for the schema default, when the generator could write one.
+    pub(crate) default: Option<String>,
+}
+
+/// One generated type.
+pub(crate) struct TypeDef {
+    /// What makes two definitions the same type (the schema JSON of the definition).
+    pub(crate) fingerprint: String,
+    pub(crate) tokens: TokenStream,
+    pub(crate) shape: Shape,
+}
+
+/// The types of one module.
+#[derive(Default)]
+pub(crate) struct TypeSpace {
+    pub(crate) types: BTreeMap<String, TypeDef>,
+    /// Upcaster impls and traits, after the types.
+    pub(crate) extra: Vec<(String, TokenStream)>,
+}
+
+impl TypeSpace {
+    /// The name to use for a type called `wanted` with this fingerprint: the same name when an
+    /// identical type exists or the name is free, else the name with `suffix`, then numbered.
+    pub(crate) fn name_for(&self, wanted: &str, fingerprint: &str, suffix: &str) -> (String, bool) {
+        // The same definition under a suffixed name from another version.
+        let same = self.types.iter().find(|(name, def)| {
+            def.fingerprint == fingerprint
+                && (*name == wanted
+                    || name
+                        .strip_prefix(wanted)
+                        .is_some_and(|rest| rest.starts_with('V')))
+        });
+        if let Some((name, _)) = same {
+            return (name.clone(), true);
+        }
+        let candidates = std::iter::once(wanted.to_owned())
+            .chain(std::iter::once(format!("{wanted}{suffix}")))
+            .chain((2..).map(|n| format!("{wanted}{suffix}_{n}")));
+        for name in candidates {
+            match self.types.get(&name) {
+                Some(def) if def.fingerprint == fingerprint => return (name, true),
+                Some(_) => continue,
+                None => return (name, false),
+            }
+        }
+        unreachable!("the candidates never end")
+    }
+
+    pub(crate) fn insert(&mut self, name: String, def: TypeDef) {
+        self.types.insert(name, def);
+    }
+
+    pub(crate) fn shape(&self, key: &str) -> Option<&Shape> {
+        self.types.get(key).map(|d| &d.shape)
+    }
+}
