@@ -187,6 +187,9 @@ impl Config {
         let mut upcasters = Vec::new();
         let mut aliases = Vec::new();
         let mut decode_arms = Vec::new();
+        let mut wire_arms = Vec::new();
+        let mut encode_arms = Vec::new();
+        let mut identity_arms = Vec::new();
         let mut variants = Vec::new();
         let mut needs_migrations = false;
         for event in events {
@@ -246,6 +249,10 @@ impl Config {
             let doc = format!(" The latest version of `{base}`.");
             aliases.push(quote!(#[doc = #doc] pub type #alias = #latest_ident;));
             variants.push(quote!(#alias(#alias)));
+            encode_arms
+                .push(quote!(Self::#alias(event) => ::tidings::codec::encode(registry, event),));
+            let name = &base;
+            identity_arms.push(quote!(Self::#alias(_) => (<#alias as ::tidings::Event>::EVENT_TYPE, <#alias as ::tidings::Event>::VERSION, #name),));
             let event_type = format!("{}.{}", event.files.domain, event.files.name);
             for (i, key) in keys.iter().enumerate() {
                 let number = event.versions[i].number;
@@ -256,6 +263,11 @@ impl Config {
                     let next = names::ident(next);
                     value = quote!(<#next as ::core::convert::From<_>>::from(#value));
                 }
+                wire_arms.push(quote! {
+                    if writer.text == <#ident as ::tidings::Event>::STANDALONE_SCHEMA {
+                        return ::tidings::codec::decode::<#ident>(registry, message).map(|value| Self::#alias(#value));
+                    }
+                });
                 decode_arms.push(quote! {
                     (#event_type, #number) => ::tidings::json::from_slice::<#ident>(json)
                         .map(|value| Self::#alias(#value))
@@ -297,6 +309,35 @@ impl Config {
                     match (event_type, version) {
                         #(#decode_arms)*
                         _ => ::core::result::Result::Err(::tidings::DecodeError::UnknownEvent { event_type: event_type.to_owned(), version }),
+                    }
+                }
+
+                /// Decodes a wire-format message written with any known version of any event of the
+                /// domain (found by the schema id's schema), upcast to the latest version.
+                ///
+                /// # Errors
+                /// Bytes not in the wire format, an unknown schema id, a schema of no event of
+                /// this domain, or a payload that does not decode.
+                pub fn from_wire(registry: ::std::sync::Arc<dyn ::tidings::registry::SchemaRegistry>, message: &[u8]) -> ::core::result::Result<Self, ::tidings::codec::CodecError> {
+                    let writer = ::tidings::codec::writer_schema(registry.as_ref(), message)?;
+                    #(#wire_arms)*
+                    ::core::result::Result::Err(::tidings::codec::CodecError::Schema { event: #domain, message: ::std::string::String::from("the message's schema is no version of any event of this domain") })
+                }
+
+                /// Encodes the event in the wire format, with its latest schema.
+                ///
+                /// # Errors
+                /// See `tidings::codec::encode`.
+                pub fn to_wire(&self, registry: &dyn ::tidings::registry::SchemaRegistry) -> ::core::result::Result<::std::vec::Vec<u8>, ::tidings::codec::CodecError> {
+                    match self {
+                        #(#encode_arms)*
+                    }
+                }
+
+                /// The event type, version and name of the event.
+                pub fn kind(&self) -> (&'static str, u32, &'static str) {
+                    match self {
+                        #(#identity_arms)*
                     }
                 }
 

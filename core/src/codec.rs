@@ -84,6 +84,9 @@ fn expect_format<E: Event>(expected: SchemaFormat) -> Result<(), CodecError> {
 pub struct AvroSerializer<E> {
     schema: apache_avro::Schema,
     schema_id: u32,
+    /// The schema refers to a named type by name (a type used twice): apache-avro's direct
+    /// serde path cannot resolve such references, so values go through `apache_avro::Value`.
+    has_references: bool,
     _event: PhantomData<fn(&E)>,
 }
 
@@ -101,9 +104,11 @@ impl<E: Event> AvroSerializer<E> {
             }
         })?;
         let schema_id = registry.id_for(E::SUBJECT, &registered::<E>())?;
+        let has_references = refers_by_name(&schema);
         Ok(AvroSerializer {
             schema,
             schema_id,
+            has_references,
             _event: PhantomData,
         })
     }
@@ -128,14 +133,31 @@ impl<E: Event> AvroSerializer<E> {
     /// # Errors
     /// A value that does not match the schema.
     pub fn serialize_into(&self, event: &E, out: &mut Vec<u8>) -> Result<(), CodecError> {
+        let invalid = |e: apache_avro::Error| CodecError::Invalid {
+            event: E::EVENT_TYPE,
+            message: e.to_string(),
+        };
         wire::write_header(out, self.schema_id);
-        apache_avro::write_avro_datum_ref(&self.schema, event, out).map_err(|e| {
-            CodecError::Invalid {
-                event: E::EVENT_TYPE,
-                message: e.to_string(),
-            }
-        })?;
+        if self.has_references {
+            let value = apache_avro::to_value(event).map_err(invalid)?;
+            out.extend(apache_avro::to_avro_datum(&self.schema, value).map_err(invalid)?);
+        } else {
+            apache_avro::write_avro_datum_ref(&self.schema, event, out).map_err(invalid)?;
+        }
         Ok(())
+    }
+}
+
+/// Whether a schema uses a named type by name somewhere (it is used more than once).
+fn refers_by_name(schema: &apache_avro::Schema) -> bool {
+    use apache_avro::Schema as S;
+    match schema {
+        S::Ref { .. } => true,
+        S::Record(record) => record.fields.iter().any(|f| refers_by_name(&f.schema)),
+        S::Array(array) => refers_by_name(&array.items),
+        S::Map(map) => refers_by_name(&map.types),
+        S::Union(union) => union.variants().iter().any(refers_by_name),
+        _ => false,
     }
 }
 
@@ -377,4 +399,43 @@ fn validate<E: Event>(
             message: problems.join("; "),
         })
     }
+}
+
+/// Encodes one event in the wire format, Avro or JSON as its schema is. Builds a serializer
+/// per call: for a hot path, keep an [`AvroSerializer`] or [`JsonSerializer`] instead.
+///
+/// # Errors
+/// See [`AvroSerializer::new`] and [`AvroSerializer::serialize`] (or the JSON ones).
+pub fn encode<E: Event>(registry: &dyn SchemaRegistry, event: &E) -> Result<Vec<u8>, CodecError> {
+    match E::FORMAT {
+        SchemaFormat::Avro => AvroSerializer::<E>::new(registry)?.serialize(event),
+        SchemaFormat::Json => JsonSerializer::<E>::new(registry, true)?.serialize(event),
+    }
+}
+
+/// Decodes one wire-format message into `E`, whichever version of its schema wrote it (Avro
+/// resolution). Builds a deserializer per call: for a hot path, keep an [`AvroDeserializer`].
+///
+/// # Errors
+/// See [`AvroDeserializer::deserialize`] (or the JSON one).
+pub fn decode<E: Event>(
+    registry: Arc<dyn SchemaRegistry>,
+    message: &[u8],
+) -> Result<E, CodecError> {
+    match E::FORMAT {
+        SchemaFormat::Avro => AvroDeserializer::<E>::new(registry)?.deserialize(message),
+        SchemaFormat::Json => JsonDeserializer::<E>::default().deserialize(message),
+    }
+}
+
+/// The schema that wrote a wire-format message, as the registry has it.
+///
+/// # Errors
+/// Bytes not in the wire format, or an id the registry does not know.
+pub fn writer_schema(
+    registry: &dyn SchemaRegistry,
+    message: &[u8],
+) -> Result<RegisteredSchema, CodecError> {
+    let (id, _) = wire::unframe(message)?;
+    Ok(registry.schema_by_id(id)?)
 }
