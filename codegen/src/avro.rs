@@ -37,20 +37,24 @@ impl AvroGen<'_> {
     }
 
     /// The root record's fields, with their types generated.
-    pub(crate) fn root_fields(&mut self) -> (Vec<TokenStream>, Vec<FieldShape>, Vec<TokenStream>) {
+    pub(crate) fn root_fields(
+        &mut self,
+        owner: &str,
+    ) -> (Vec<TokenStream>, Vec<FieldShape>, Vec<TokenStream>) {
         let root = self.schema.root();
-        self.record_fields(root)
+        self.record_fields(root, owner)
     }
 
     /// Field declarations, their shapes, and default functions, for a record.
+    /// `owner`: the Rust name of the struct, which names its default functions.
     fn record_fields(
         &mut self,
         id: TypeId,
+        owner: &str,
     ) -> (Vec<TokenStream>, Vec<FieldShape>, Vec<TokenStream>) {
         let Kind::Record(record) = self.schema.kind(id).clone() else {
             return Default::default();
         };
-        let owner = names::type_name(&record.name.name);
         let mut fields = Vec::new();
         let mut shapes = Vec::new();
         let mut default_fns = Vec::new();
@@ -203,7 +207,7 @@ impl AvroGen<'_> {
             shape: Shape::Opaque,
         };
         self.space.insert(key.clone(), placeholder);
-        let (fields, shapes, default_fns) = self.record_fields(id);
+        let (fields, shapes, default_fns) = self.record_fields(id, &key);
         let ident = names::ident(&key);
         let doc = docs(record.doc.as_deref());
         let schema_path = self.rel(self.schema.file_of(id));

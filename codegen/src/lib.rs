@@ -379,7 +379,7 @@ impl Config {
                     suffix,
                     root_display: display_root,
                 };
-                let (fields, shapes, defaults) = gen.root_fields();
+                let (fields, shapes, defaults) = gen.root_fields(key);
                 let doc = match schema.kind(schema.root()) {
                     tidings_schema::avro::Kind::Record(r) => r.doc.clone(),
                     _ => None,

@@ -469,6 +469,13 @@ pub fn check_event_name(name: &str) -> Option<NameProblem> {
     if is_participle(last) {
         return None;
     }
+    // Phrasal verbs: `CartCheckedOut`, `UserLoggedIn`, `UserSignedUp`.
+    const PARTICLES: [&str; 9] = [
+        "Out", "In", "Up", "Down", "Off", "On", "Over", "Back", "Away",
+    ];
+    if parts.len() > 1 && PARTICLES.contains(&last) && is_participle(parts[parts.len() - 2]) {
+        return None;
+    }
     let lower: Vec<String> = parts.iter().map(|w| w.to_ascii_lowercase()).collect();
     let noun_of_action = |w: &str| {
         NOUN_PARTICIPLES

@@ -1,0 +1,38 @@
+//! The awkward names survive the wire, and the hand-written migration runs.
+
+use serde_json::json;
+use tidings_generated_fixture::shop::*;
+
+#[test]
+fn keywords_renames_and_collisions_keep_their_wire_names() {
+    let v1 = json!({
+        "type": "42", "match": null, "self": 1, "itemId": "i-1",
+        "item": {"sku": "s"}, "other": {"code": 7}, "ItemListed": "used"
+    });
+    let ShopEvent::ItemListed(latest) =
+        ShopEvent::from_json("shop.item_listed", 1, v1.to_string().as_bytes()).unwrap()
+    else {
+        panic!("another event")
+    };
+    assert_eq!(latest.r#type, 42, "migrated by hand");
+    assert_eq!(latest.item_id, "i-1");
+    assert_eq!(latest.other.code, 7);
+    let back = serde_json::to_value(&latest).unwrap();
+    assert_eq!(back["itemId"], "i-1");
+    assert_eq!(back["self"], 1);
+    assert_eq!(back["ItemListed"], "used");
+
+    let cart = json!({"cart_id": "c", "type": "guest", "items": [{"sku": "a"}], "total": "12.50"});
+    let ShopEvent::CartCheckedOut(cart) =
+        ShopEvent::from_json("shop.cart_checked_out", 1, cart.to_string().as_bytes()).unwrap()
+    else {
+        panic!("another event")
+    };
+    assert_eq!(cart.coupon, None);
+    assert_eq!(serde_json::to_value(&cart).unwrap()["total"], "12.50");
+    let closed = json!({"cart_id": "c", "type": "guest", "items": [], "total": 1, "extra": true});
+    assert!(
+        ShopEvent::from_json("shop.cart_checked_out", 1, closed.to_string().as_bytes()).is_err(),
+        "additionalProperties: false"
+    );
+}
