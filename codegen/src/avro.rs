@@ -75,12 +75,14 @@ impl AvroGen<'_> {
                     Some(quote!(#[serde(default)]))
                 }
                 (Some(expr), _) => {
+                    // `UserRegisteredV3` → `user_registered_v3`.
+                    let owner_snake = names::field(owner)
+                        .ident
+                        .to_string()
+                        .trim_start_matches("r#")
+                        .replace("_v_", "_v");
                     let fn_name = format!(
-                        "default_{}_{}",
-                        names::field(&owner)
-                            .ident
-                            .to_string()
-                            .trim_start_matches("r#"),
+                        "default_{owner_snake}_{}",
                         name.ident.to_string().trim_start_matches("r#")
                     );
                     let fn_ident = names::ident(&fn_name);
