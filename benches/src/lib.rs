@@ -5,6 +5,15 @@ use std::path::Path;
 /// Writes a project with `events` events of `versions` versions each, half Avro and half JSON
 /// Schema, each version adding an optional field to the one before.
 pub fn generate_repository(dir: &Path, events: usize, versions: usize) {
+    write_repository(dir, events, versions, false);
+}
+
+/// The same repository with every event in Avro.
+pub fn generate_avro_repository(dir: &Path, events: usize, versions: usize) {
+    write_repository(dir, events, versions, true);
+}
+
+fn write_repository(dir: &Path, events: usize, versions: usize, avro_only: bool) {
     std::fs::write(dir.join("tidings.toml"), "schema_root = \"schemas\"\ncompatibility = \"FULL_TRANSITIVE\"\n# Open content models gain properties compatibly only when producers send no others.\npolicy = \"lenient\"\n").unwrap();
     for e in 0..events {
         let domain = format!("domain{}", e % 10);
@@ -13,7 +22,7 @@ pub fn generate_repository(dir: &Path, events: usize, versions: usize) {
         std::fs::create_dir_all(&folder).unwrap();
         let pascal = format!("Thing{e}Created");
         for v in 1..=versions {
-            if e % 2 == 0 {
+            if avro_only || e % 2 == 0 {
                 let mut fields = vec![
                     r#"{"name": "id", "type": {"type": "string", "logicalType": "uuid"}, "doc": "The thing."}"#.to_owned(),
                     r#"{"name": "occurred_at", "type": {"type": "long", "logicalType": "timestamp-millis"}, "doc": "When."}"#.to_owned(),
