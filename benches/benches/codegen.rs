@@ -17,7 +17,10 @@ fn project(avro_only: bool) -> &'static Path {
     let cell = if avro_only { &AVRO } else { &MIXED };
     &cell
         .get_or_init(|| {
-            let dir = std::env::temp_dir().join(format!("tidings-bench-codegen-{}-{avro_only}", std::process::id()));
+            let dir = std::env::temp_dir().join(format!(
+                "tidings-bench-codegen-{}-{avro_only}",
+                std::process::id()
+            ));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             if avro_only {
@@ -54,14 +57,18 @@ fn main() {
 /// tidings-codegen on 1,000 Avro schemas: read, parse, generate, format.
 #[divan::bench(sample_count = 10)]
 fn tidings_codegen_1000_avro() -> usize {
-    let generated = tidings_codegen::Config::new().generate(project(true)).unwrap();
+    let generated = tidings_codegen::Config::new()
+        .generate(project(true))
+        .unwrap();
     generated.files.values().map(String::len).sum()
 }
 
 /// tidings-codegen on 1,000 schemas, half Avro, half JSON Schema.
 #[divan::bench(sample_count = 10)]
 fn tidings_codegen_1000_mixed() -> usize {
-    let generated = tidings_codegen::Config::new().generate(project(false)).unwrap();
+    let generated = tidings_codegen::Config::new()
+        .generate(project(false))
+        .unwrap();
     generated.files.values().map(String::len).sum()
 }
 
@@ -73,7 +80,9 @@ fn rsgen_avro_1000_avro(bencher: divan::Bencher<'_, '_>) {
     bencher.bench_local(|| {
         let mut out = Vec::new();
         for text in &files {
-            generator.generate(&rsgen_avro::Source::SchemaStr(text), &mut out).unwrap();
+            generator
+                .generate(&rsgen_avro::Source::SchemaStr(text), &mut out)
+                .unwrap();
         }
         out.len()
     });

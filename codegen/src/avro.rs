@@ -215,11 +215,13 @@ impl AvroGen<'_> {
         let schema_path = self.rel(self.schema.file_of(id));
         let full_name = record.name.fullname();
         let derives = self.config.derive_tokens();
+        let attributes = self.config.attribute_tokens();
         // A suffixed name (`AddressV2`) keeps the schema's name for the binding check.
         let short = &record.name.name;
         let rename = (key != *short).then(|| quote!(#[serde(rename = #short)]));
         let tokens = quote! {
             #doc
+            #attributes
             #[derive(::tidings::Record, ::serde::Serialize, ::serde::Deserialize, Debug, Clone, PartialEq #derives)]
             #[record(schema = #schema_path, name = #full_name)]
             #rename

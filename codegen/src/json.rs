@@ -217,6 +217,7 @@ impl JsonGen<'_> {
         let doc = docs(node.annotations.description.as_deref());
         let deny = closed.then(|| quote!(#[serde(deny_unknown_fields)]));
         let derives = self.config.derive_tokens();
+        let attributes = self.config.attribute_tokens();
         let binding = match (&title, local_pointer.is_empty()) {
             (Some(t), true) => quote!(#[record(schema = #rel, name = #t)]),
             (Some(t), false) => {
@@ -231,6 +232,7 @@ impl JsonGen<'_> {
             .map(|t| quote!(#[serde(rename = #t)]));
         let tokens = quote! {
             #doc
+            #attributes
             #[derive(::tidings::Record, ::serde::Serialize, ::serde::Deserialize, Debug, Clone, PartialEq #derives)]
             #binding
             #rename

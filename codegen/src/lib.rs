@@ -46,6 +46,7 @@ pub enum UuidType {
 pub struct Config {
     uuid: UuidType,
     derives: Vec<String>,
+    attributes: Vec<String>,
 }
 
 /// Generation failed.
@@ -134,6 +135,21 @@ impl Config {
     pub fn derive(mut self, path: impl Into<String>) -> Self {
         self.derives.push(path.into());
         self
+    }
+
+    /// Adds an attribute to every generated struct and enum (`"#[non_exhaustive]"`).
+    pub fn attribute(mut self, attribute: impl Into<String>) -> Self {
+        self.attributes.push(attribute.into());
+        self
+    }
+
+    pub(crate) fn attribute_tokens(&self) -> TokenStream {
+        let attributes: Vec<TokenStream> = self
+            .attributes
+            .iter()
+            .filter_map(|a| a.parse().ok())
+            .collect();
+        quote!(#(#attributes)*)
     }
 
     pub(crate) fn derive_tokens(&self) -> TokenStream {
@@ -410,8 +426,10 @@ impl Config {
             }
         };
         let docs = avro::docs(doc_text.as_deref());
+        let attributes = self.attribute_tokens();
         let tokens = quote! {
             #docs
+            #attributes
             #[derive(::tidings::Event, ::serde::Serialize, ::serde::Deserialize, Debug, Clone, PartialEq #derives)]
             #[event(schema = #rel, name = #base, version = #version)]
             #extra_attrs
@@ -467,5 +485,25 @@ fn format_file(tokens: TokenStream) -> String {
             "{HEADER}\ncompile_error!({:?});\n{tokens}\n",
             err.to_string()
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_derives_and_attributes_reach_every_struct() {
+        let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let generated = Config::new()
+            .derive("Eq")
+            .attribute("#[allow(missing_docs)]")
+            .uuid(UuidType::Uuid)
+            .generate(&project)
+            .unwrap();
+        let identity = &generated.files["identity.rs"];
+        assert!(identity.contains("PartialEq,\n    Eq\n)]"), "{identity}");
+        assert!(identity.matches("#[allow(missing_docs)]").count() >= 10);
+        assert!(identity.contains("pub user_id: ::tidings::uuid::Uuid"));
     }
 }
