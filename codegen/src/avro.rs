@@ -8,7 +8,7 @@ use tidings_schema::avro::{AvroSchema, Kind, LogicalType, TypeId};
 
 use crate::names;
 use crate::space::{FieldShape, Shape, Ty, TypeDef, TypeSpace};
-use crate::{Config, UuidType};
+use crate::{Config, TimestampType, UuidType};
 
 pub(crate) struct AvroGen<'a> {
     pub(crate) schema: &'a AvroSchema,
@@ -95,7 +95,8 @@ impl AvroGen<'_> {
             };
             let ident = &name.ident;
             let ty_tokens = ty.tokens();
-            fields.push(quote! { #doc #rename #default_attr pub #ident: #ty_tokens });
+            let with = ty.serde_with().map(|w| quote!(#[serde(with = #w)]));
+            fields.push(quote! { #doc #rename #default_attr #with pub #ident: #ty_tokens });
             shapes.push(FieldShape {
                 wire: field.name.clone(),
                 aliases: field.aliases.clone(),
@@ -146,6 +147,16 @@ impl AvroGen<'_> {
             (Kind::Null, _) => Ty::Unit,
             (Kind::Boolean, _) => Ty::Prim("bool"),
             (Kind::Int, _) => Ty::Prim("i32"),
+            (Kind::Long, Some(LogicalType::TimestampMillis))
+                if self.config.timestamps == TimestampType::Chrono =>
+            {
+                Ty::ChronoTimestamp { micros: false }
+            }
+            (Kind::Long, Some(LogicalType::TimestampMicros))
+                if self.config.timestamps == TimestampType::Chrono =>
+            {
+                Ty::ChronoTimestamp { micros: true }
+            }
             (Kind::Long, _) => Ty::Prim("i64"),
             (Kind::Float, _) => Ty::Prim("f32"),
             (Kind::Double, _) => Ty::Prim("f64"),

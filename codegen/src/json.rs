@@ -11,7 +11,7 @@ use tidings_schema::jsonschema::{JsonSchema, Kind, NodeId};
 use crate::avro::docs;
 use crate::names;
 use crate::space::{FieldShape, Shape, Ty, TypeDef, TypeSpace};
-use crate::{Config, UuidType};
+use crate::{Config, TimestampType, UuidType};
 
 pub(crate) struct JsonGen<'a> {
     pub(crate) schema: &'a JsonSchema,
@@ -118,6 +118,12 @@ impl JsonGen<'_> {
                     path: "::tidings::uuid::Uuid".into(),
                     key: String::new(),
                 }
+            }
+            Kind::String(s)
+                if s.format.as_deref() == Some("date-time")
+                    && self.config.timestamps == TimestampType::Chrono =>
+            {
+                Ty::ChronoDateTime
             }
             Kind::String(_) => Ty::Prim("String"),
             Kind::Number(n) if n.integer => Ty::Prim("i64"),

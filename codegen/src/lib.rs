@@ -41,10 +41,22 @@ pub enum UuidType {
     Uuid,
 }
 
+/// How timestamps are typed: Avro `timestamp-millis`/`timestamp-micros` longs and JSON Schema
+/// `date-time` strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimestampType {
+    /// `i64` (Avro) and `String` (JSON Schema): no dependency.
+    #[default]
+    Integer,
+    /// `chrono::DateTime<chrono::Utc>`: the crate depends on `chrono` with its `serde` feature.
+    Chrono,
+}
+
 /// What to generate.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     uuid: UuidType,
+    timestamps: TimestampType,
     derives: Vec<String>,
     attributes: Vec<String>,
 }
@@ -128,6 +140,12 @@ impl Config {
     /// How uuids are typed.
     pub fn uuid(mut self, uuid: UuidType) -> Self {
         self.uuid = uuid;
+        self
+    }
+
+    /// How timestamps are typed.
+    pub fn timestamps(mut self, timestamps: TimestampType) -> Self {
+        self.timestamps = timestamps;
         self
     }
 

@@ -24,9 +24,34 @@ pub(crate) enum Ty {
     },
     /// `::tidings::json::Value`, for what has no better type.
     Json,
+    /// `chrono::DateTime<Utc>` for an Avro timestamp (`micros`: in microseconds), written as
+    /// the number Avro holds.
+    ChronoTimestamp {
+        micros: bool,
+    },
+    /// `chrono::DateTime<Utc>` for a JSON Schema `date-time` string.
+    ChronoDateTime,
 }
 
 impl Ty {
+    /// The `#[serde(with = "...")]` a field of this type needs, if any.
+    pub(crate) fn serde_with(&self) -> Option<&'static str> {
+        match self {
+            Ty::ChronoTimestamp { micros: false } => Some("::chrono::serde::ts_milliseconds"),
+            Ty::ChronoTimestamp { micros: true } => Some("::chrono::serde::ts_microseconds"),
+            Ty::Option(inner) => match **inner {
+                Ty::ChronoTimestamp { micros: false } => {
+                    Some("::chrono::serde::ts_milliseconds_option")
+                }
+                Ty::ChronoTimestamp { micros: true } => {
+                    Some("::chrono::serde::ts_microseconds_option")
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     pub(crate) fn tokens(&self) -> TokenStream {
         match self {
             Ty::Unit => quote!(()),
@@ -50,6 +75,9 @@ impl Ty {
             }
             Ty::Named { path, .. } => path.parse().unwrap_or_else(|_| quote!(())),
             Ty::Json => quote!(::tidings::json::Value),
+            Ty::ChronoTimestamp { .. } | Ty::ChronoDateTime => {
+                quote!(::chrono::DateTime<::chrono::Utc>)
+            }
         }
     }
 }

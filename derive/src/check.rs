@@ -265,6 +265,29 @@ fn show(ty: &Type) -> String {
         .replace(" ,", ",")
 }
 
+fn is_timestamp(logical: Option<&LogicalType>) -> bool {
+    matches!(
+        logical,
+        Some(
+            LogicalType::TimestampMillis
+                | LogicalType::TimestampMicros
+                | LogicalType::LocalTimestampMillis
+                | LogicalType::LocalTimestampMicros
+        )
+    )
+}
+
+/// `chrono::DateTime<_>`, `time::OffsetDateTime` and the like.
+fn is_date_time(ty: &Type) -> bool {
+    let Type::Path(p) = ty else { return false };
+    p.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "DateTime" | "OffsetDateTime" | "PrimitiveDateTime" | "NaiveDateTime"
+        )
+    })
+}
+
 /// Integer types and the range they hold.
 fn int_range(name: &str) -> Option<(i128, i128)> {
     Some(match name {
@@ -363,6 +386,8 @@ fn check_avro(
         (Avro::Boolean, Rust::Prim(p)) if p == "bool" => Ok(()),
         (Avro::Int, Rust::Prim(p)) if matches!(p.as_str(), "i32" | "i64" | "i128") => Ok(()),
         (Avro::Long, Rust::Prim(p)) if matches!(p.as_str(), "i64" | "i128") => Ok(()),
+        // A date-time type for a timestamp, written as its number with `#[serde(with = ...)]`.
+        (Avro::Long, Rust::User) if is_timestamp(node.logical.as_ref()) && is_date_time(ty) => Ok(()),
         (Avro::Float, Rust::Prim(p)) if matches!(p.as_str(), "f32" | "f64") => Ok(()),
         (Avro::Double, Rust::Prim(p)) if p == "f64" => Ok(()),
         (Avro::String, Rust::Prim(p)) if p == "String" || (p == "Uuid" && node.logical == Some(LogicalType::Uuid)) => Ok(()),
@@ -446,6 +471,7 @@ fn check_json_value(
     match (&node.kind, rust) {
         (_, Rust::JsonValue) | (Json::Empty | Json::True, _) => Ok(()),
         (Json::String(s), Rust::Prim(p)) if p == "String" || (p == "Uuid" && s.format.as_deref() == Some("uuid")) => Ok(()),
+        (Json::String(s), Rust::User) if s.format.as_deref() == Some("date-time") && is_date_time(ty) => Ok(()),
         (Json::String(_), _) => mismatch("string"),
         (Json::Boolean, Rust::Prim(p)) if p == "bool" => Ok(()),
         (Json::Boolean, _) => mismatch("boolean"),

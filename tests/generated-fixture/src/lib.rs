@@ -17,6 +17,7 @@ pub mod shop {
                 item: old.item,
                 other: old.other,
                 item_listed: old.item_listed,
+                listed_at: old.listed_at,
             }
         }
     }

@@ -7,7 +7,7 @@ use tidings_generated_fixture::shop::*;
 fn keywords_renames_and_collisions_keep_their_wire_names() {
     let v1 = json!({
         "type": "42", "match": null, "self": 1, "itemId": "i-1",
-        "item": {"sku": "s"}, "other": {"code": 7}, "ItemListed": "used"
+        "item": {"sku": "s"}, "other": {"code": 7}, "ItemListed": "used", "listed_at": 1_767_225_600_123_i64
     });
     let ShopEvent::ItemListed(latest) =
         ShopEvent::from_json("shop.item_listed", 1, v1.to_string().as_bytes()).unwrap()
@@ -21,8 +21,15 @@ fn keywords_renames_and_collisions_keep_their_wire_names() {
     assert_eq!(back["itemId"], "i-1");
     assert_eq!(back["self"], 1);
     assert_eq!(back["ItemListed"], "used");
+    // The chrono mapping reads and writes the number Avro holds.
+    assert_eq!(latest.listed_at.timestamp_millis(), 1_767_225_600_123);
+    assert_eq!(back["listed_at"], 1_767_225_600_123_i64);
+    let registry = std::sync::Arc::new(tidings::registry::InMemoryRegistry::new());
+    let event = ShopEvent::ItemListed(latest.clone());
+    let wire = event.to_wire(registry.as_ref()).unwrap();
+    assert_eq!(ShopEvent::from_wire(registry, &wire).unwrap(), event);
 
-    let cart = json!({"cart_id": "c", "type": "guest", "items": [{"sku": "a"}], "total": "12.50"});
+    let cart = json!({"cart_id": "c", "type": "guest", "items": [{"sku": "a"}], "total": "12.50", "paid_at": "2026-01-01T10:00:00Z"});
     let ShopEvent::CartCheckedOut(cart) =
         ShopEvent::from_json("shop.cart_checked_out", 1, cart.to_string().as_bytes()).unwrap()
     else {
@@ -30,7 +37,8 @@ fn keywords_renames_and_collisions_keep_their_wire_names() {
     };
     assert_eq!(cart.coupon, None);
     assert_eq!(serde_json::to_value(&cart).unwrap()["total"], "12.50");
-    let closed = json!({"cart_id": "c", "type": "guest", "items": [], "total": 1, "extra": true});
+    assert_eq!(cart.paid_at.to_rfc3339(), "2026-01-01T10:00:00+00:00");
+    let closed = json!({"cart_id": "c", "type": "guest", "items": [], "total": 1, "paid_at": "2026-01-01T10:00:00Z", "extra": true});
     assert!(
         ShopEvent::from_json("shop.cart_checked_out", 1, closed.to_string().as_bytes()).is_err(),
         "additionalProperties: false"
