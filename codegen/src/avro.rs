@@ -255,44 +255,24 @@ impl AvroGen<'_> {
             return Ty::Unit;
         };
         let fingerprint = self.schema.standalone_json_of(id).to_string();
-        let wanted = names::type_name(&e.name.name);
-        let space = &*self.space;
-        let (key, exists) = space.name_for(&wanted, &fingerprint, &self.suffix);
-        let ty = Ty::Named {
+        let (key, new) =
+            self.space
+                .reserve(&names::type_name(&e.name.name), &fingerprint, &self.suffix);
+        if new {
+            self.space.define_enum(
+                &key,
+                fingerprint,
+                docs(e.doc.as_deref()),
+                &e.symbols,
+                e.default.clone(),
+            );
+        }
+        Ty::Named {
             path: key.clone(),
-            key: key.clone(),
-        };
-        if exists {
-            return ty;
+            key,
         }
-        let ident = names::ident(&key);
-        let doc = docs(e.doc.as_deref());
-        let mut variants = Vec::new();
-        let mut shape = Vec::new();
-        for symbol in &e.symbols {
-            let variant = names::type_name(symbol);
-            let v_ident = names::ident(&variant);
-            let rename = (variant != *symbol).then(|| quote!(#[serde(rename = #symbol)]));
-            variants.push(quote!(#rename #v_ident));
-            shape.push((symbol.clone(), variant));
-        }
-        let tokens = quote! {
-            #doc
-            #[derive(::serde::Serialize, ::serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum #ident {
-                #(#variants,)*
-            }
-        };
-        let def = TypeDef {
-            fingerprint,
-            tokens,
-            shape: Shape::Enum(shape, e.default.clone()),
-        };
-        self.space.insert(key, def);
-        ty
     }
 
-    /// A union of several non-null branches: an enum with one variant per branch, in order.
     fn union(&mut self, branches: &[TypeId], context: &str) -> Ty {
         let mut variants = Vec::new();
         let mut fingerprint = String::new();

@@ -269,39 +269,15 @@ impl JsonGen<'_> {
             .title
             .as_deref()
             .map_or_else(|| context.to_owned(), names::type_name);
-        let (key, exists) = self.space.name_for(&wanted, &fingerprint, &self.suffix);
-        let ty = Ty::Named {
+        let (key, new) = self.space.reserve(&wanted, &fingerprint, &self.suffix);
+        if new {
+            self.space
+                .define_enum(&key, fingerprint, TokenStream::new(), &symbols, None);
+        }
+        Ty::Named {
             path: key.clone(),
-            key: key.clone(),
-        };
-        if exists {
-            return ty;
-        }
-        let ident = names::ident(&key);
-        let mut variants = Vec::new();
-        let mut shape = Vec::new();
-        for symbol in &symbols {
-            let variant = names::type_name(symbol);
-            let v = names::ident(&variant);
-            let rename = (variant != *symbol).then(|| quote!(#[serde(rename = #symbol)]));
-            variants.push(quote!(#rename #v));
-            shape.push((symbol.clone(), variant));
-        }
-        let tokens = quote! {
-            #[derive(::serde::Serialize, ::serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum #ident {
-                #(#variants,)*
-            }
-        };
-        self.space.insert(
             key,
-            TypeDef {
-                fingerprint,
-                tokens,
-                shape: Shape::Enum(shape, None),
-            },
-        );
-        ty
+        }
     }
 
     fn untagged(&mut self, options: &[NodeId], context: &str, pointer: &str) -> Ty {

@@ -147,6 +147,63 @@ impl TypeSpace {
         unreachable!("the candidates never end")
     }
 
+    /// The name of a definition: the existing one when an identical type exists (`false`), or a
+    /// new one, reserved with a placeholder so that the type may refer to itself (`true`).
+    pub(crate) fn reserve(
+        &mut self,
+        wanted: &str,
+        fingerprint: &str,
+        suffix: &str,
+    ) -> (String, bool) {
+        let (key, exists) = self.name_for(wanted, fingerprint, suffix);
+        if !exists {
+            let placeholder = TypeDef {
+                fingerprint: fingerprint.to_owned(),
+                tokens: TokenStream::new(),
+                shape: Shape::Opaque,
+            };
+            self.types.insert(key.clone(), placeholder);
+        }
+        (key, !exists)
+    }
+
+    /// Defines an enum of string symbols: one unit variant per symbol, renamed to the symbol
+    /// where the Rust name differs. `default` is the symbol readers use for unknown ones.
+    pub(crate) fn define_enum(
+        &mut self,
+        key: &str,
+        fingerprint: String,
+        doc: TokenStream,
+        symbols: &[String],
+        default: Option<String>,
+    ) {
+        let ident = names::ident(key);
+        let mut variants = Vec::new();
+        let mut shape = Vec::new();
+        for symbol in symbols {
+            let variant = names::type_name(symbol);
+            let v_ident = names::ident(&variant);
+            let rename = (variant != *symbol).then(|| quote!(#[serde(rename = #symbol)]));
+            variants.push(quote!(#rename #v_ident));
+            shape.push((symbol.clone(), variant));
+        }
+        let tokens = quote! {
+            #doc
+            #[derive(::serde::Serialize, ::serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum #ident {
+                #(#variants,)*
+            }
+        };
+        self.insert(
+            key.to_owned(),
+            TypeDef {
+                fingerprint,
+                tokens,
+                shape: Shape::Enum(shape, default),
+            },
+        );
+    }
+
     pub(crate) fn insert(&mut self, name: String, def: TypeDef) {
         self.types.insert(name, def);
     }
