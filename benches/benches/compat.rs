@@ -5,32 +5,13 @@
 //! - `full_transitive_history`: FULL_TRANSITIVE of version 100 of a 50-field record against the
 //!   99 before it. Peak heap is printed by the counting allocator below.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use divan::Bencher;
 use tidings_schema::avro::{parse, AvroSchema};
 use tidings_schema::compat::avro::reader_writer_incompatibilities;
 use tidings_schema::compat::{check, Level, SchemaDoc};
 
-struct Counting;
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: tidings_benches::CountingAllocator = tidings_benches::CountingAllocator;
 
 fn main() {
     report_full_transitive_memory();
@@ -182,10 +163,8 @@ fn full_transitive_history(bencher: Bencher<'_, '_>) {
 fn report_full_transitive_memory() {
     let versions = history(100);
     let (new, previous) = versions.split_last().unwrap();
-    let before = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let report = check(previous, new, Level::FullTransitive);
-    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let (report, peak, before) =
+        tidings_benches::measure_peak(|| check(previous, new, Level::FullTransitive));
     assert!(report.is_compatible());
     println!(
         "full_transitive_history: peak heap during the check {:.1} KiB above the {:.1} KiB held by the 100 parsed versions",

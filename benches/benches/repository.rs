@@ -2,30 +2,12 @@
 //! half JSON Schema): the library path the command takes, and the floor of reading and parsing
 //! every file as JSON. Peak heap of one check is printed by the counting allocator below.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tidings_schema::repo::{check, lint, Repository};
 
-struct Counting;
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: tidings_benches::CountingAllocator = tidings_benches::CountingAllocator;
 
 static PROJECT: std::sync::OnceLock<tempdir::Dir> = std::sync::OnceLock::new();
 
@@ -68,12 +50,10 @@ fn run_check(dir: &Path) -> usize {
 
 fn main() {
     let dir = project();
-    let before = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let comparisons = run_check(dir);
+    let (comparisons, peak, _) = tidings_benches::measure_peak(|| run_check(dir));
     println!(
         "check_1000_events: {comparisons} version comparisons; peak heap {:.1} MiB",
-        (PEAK.load(Ordering::Relaxed) - before) as f64 / (1024.0 * 1024.0)
+        peak as f64 / (1024.0 * 1024.0)
     );
     divan::main();
 }

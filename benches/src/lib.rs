@@ -57,3 +57,37 @@ fn write_repository(dir: &Path, events: usize, versions: usize, avro_only: bool)
         }
     }
 }
+
+/// A global allocator that counts the bytes in use and their peak, so that benchmarks can report
+/// peak memory: `#[global_allocator] static ALLOC: CountingAllocator = CountingAllocator;`.
+pub struct CountingAllocator;
+
+static CURRENT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+// SAFETY: every call is passed to the system allocator unchanged; only counters are added.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use std::sync::atomic::Ordering;
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: the caller's layout is passed on as is.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        CURRENT.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the pointer came from `alloc` with this layout.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+/// Runs `f` and returns its result with the peak heap it used above what was in use before, and
+/// what was in use before (bytes).
+pub fn measure_peak<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
+    use std::sync::atomic::Ordering;
+    let before = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let result = f();
+    (result, PEAK.load(Ordering::Relaxed) - before, before)
+}
