@@ -188,7 +188,7 @@ impl Config {
             return Err(Error::Schemas(errors));
         }
         let root = project.join(&repo.config.schema_root);
-        let root = std::path::absolute(&root).unwrap_or(root);
+        let root = normalize(&std::path::absolute(&root).unwrap_or(root));
         let mut domains: BTreeMap<&str, Vec<&LoadedEvent>> = BTreeMap::new();
         for event in &loaded.events {
             domains
@@ -492,6 +492,22 @@ impl Config {
         );
         Ok(())
     }
+}
+
+/// Resolves `.` and `..` without the file system, as the JSON Schema loader names the files it
+/// reads, so that their paths below the schema root can be found.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Formats tokens as a file, headed `// @generated`.
