@@ -52,11 +52,23 @@ pub enum TimestampType {
     Chrono,
 }
 
+/// How the generated code is laid out in files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// `mod.rs` declaring `pub mod <domain>;`, and one `<domain>.rs` per domain.
+    #[default]
+    FilePerDomain,
+    /// One `events.rs` holding `pub mod <domain> { ... }` for every domain
+    /// (`tidings::include_events!("events")`).
+    SingleFile,
+}
+
 /// What to generate.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     uuid: UuidType,
     timestamps: TimestampType,
+    layout: Layout,
     derives: Vec<String>,
     attributes: Vec<String>,
 }
@@ -143,6 +155,12 @@ impl Config {
         self
     }
 
+    /// How the output is split into files.
+    pub fn layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+
     /// How timestamps are typed.
     pub fn timestamps(mut self, timestamps: TimestampType) -> Self {
         self.timestamps = timestamps;
@@ -198,15 +216,32 @@ impl Config {
         }
         let mut files = BTreeMap::new();
         let mut modules = Vec::new();
+        let mut inline = Vec::new();
         for (domain, events) in domains {
             let module = names::field(domain).ident;
-            files.insert(
-                format!("{}.rs", module.to_string().trim_start_matches("r#")),
-                self.domain(domain, &events, &repo, &root),
-            );
-            modules.push(quote!(pub mod #module;));
+            let tokens = self.domain(domain, &events, &repo, &root);
+            match self.layout {
+                Layout::FilePerDomain => {
+                    files.insert(
+                        format!("{}.rs", module.to_string().trim_start_matches("r#")),
+                        format_file(tokens),
+                    );
+                    modules.push(quote!(pub mod #module;));
+                }
+                Layout::SingleFile => {
+                    let doc = format!(" Events of the `{domain}` domain.");
+                    inline.push(quote!(#[doc = #doc] pub mod #module { #tokens }));
+                }
+            }
         }
-        files.insert("mod.rs".into(), format_file(quote!(#(#modules)*)));
+        match self.layout {
+            Layout::FilePerDomain => {
+                files.insert("mod.rs".into(), format_file(quote!(#(#modules)*)))
+            }
+            Layout::SingleFile => {
+                files.insert("events.rs".into(), format_file(quote!(#(#inline)*)))
+            }
+        };
         Ok(Generated { files })
     }
 
@@ -216,7 +251,7 @@ impl Config {
         events: &[&LoadedEvent],
         repo: &Repository,
         root: &Path,
-    ) -> String {
+    ) -> TokenStream {
         let mut space = TypeSpace::default();
         let mut upcasters = Vec::new();
         let mut aliases = Vec::new();
@@ -385,7 +420,7 @@ impl Config {
                 }
             }
         };
-        format_file(tokens)
+        tokens
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -539,5 +574,28 @@ mod tests {
         assert!(identity.contains("PartialEq,\n    Eq\n)]"), "{identity}");
         assert!(identity.matches("#[allow(missing_docs)]").count() >= 10);
         assert!(identity.contains("pub user_id: ::tidings::uuid::Uuid"));
+    }
+
+    #[test]
+    fn single_file_layout_holds_every_domain() {
+        let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let split = Config::new().generate(&project).unwrap();
+        let single = Config::new()
+            .layout(Layout::SingleFile)
+            .generate(&project)
+            .unwrap();
+        assert_eq!(single.files.keys().collect::<Vec<_>>(), ["events.rs"]);
+        let events = &single.files["events.rs"];
+        for domain in ["identity", "orders", "organizations", "payments"] {
+            assert!(events.contains(&format!("pub mod {domain} {{")), "{domain}");
+            // The same items as in the domain's own file.
+            let own = &split.files[&format!("{domain}.rs")];
+            assert!(own.contains("pub enum"), "{domain}");
+        }
+        assert!(
+            events.contains("pub struct UserRegisteredV3")
+                && events.contains("pub enum PaymentsEvent")
+        );
+        syn::parse_file(events).expect("valid Rust");
     }
 }
