@@ -157,6 +157,11 @@ impl AvroGen<'_> {
             {
                 Ty::ChronoTimestamp { micros: true }
             }
+            (Kind::Long, Some(LogicalType::TimestampMillis))
+                if self.config.timestamps == TimestampType::Time =>
+            {
+                Ty::TimeTimestamp
+            }
             (Kind::Long, _) => Ty::Prim("i64"),
             (Kind::Float, _) => Ty::Prim("f32"),
             (Kind::Double, _) => Ty::Prim("f64"),

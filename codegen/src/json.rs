@@ -93,7 +93,8 @@ impl JsonGen<'_> {
             let skip = (!required).then(|| quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]));
             let ident = &field.ident;
             let tokens = ty.tokens();
-            fields.push(quote! { #doc #rename #skip pub #ident: #tokens });
+            let with = ty.serde_with().map(|w| quote!(#[serde(with = #w)]));
+            fields.push(quote! { #doc #rename #skip #with pub #ident: #tokens });
             let default = (!required).then(|| "::core::option::Option::None".to_owned());
             shapes.push(FieldShape {
                 wire: name.clone(),
@@ -124,6 +125,12 @@ impl JsonGen<'_> {
                     && self.config.timestamps == TimestampType::Chrono =>
             {
                 Ty::ChronoDateTime
+            }
+            Kind::String(s)
+                if s.format.as_deref() == Some("date-time")
+                    && self.config.timestamps == TimestampType::Time =>
+            {
+                Ty::TimeDateTime
             }
             Kind::String(_) => Ty::Prim("String"),
             Kind::Number(n) if n.integer => Ty::Prim("i64"),

@@ -50,6 +50,9 @@ pub enum TimestampType {
     Integer,
     /// `chrono::DateTime<chrono::Utc>`: the crate depends on `chrono` with its `serde` feature.
     Chrono,
+    /// `time::OffsetDateTime` for `timestamp-millis` and `date-time` (micros stay `i64`): the
+    /// crate depends on `time` with its `serde`, `formatting` and `parsing` features.
+    Time,
 }
 
 /// How the generated code is laid out in files.

@@ -31,6 +31,10 @@ pub(crate) enum Ty {
     },
     /// `chrono::DateTime<Utc>` for a JSON Schema `date-time` string.
     ChronoDateTime,
+    /// `time::OffsetDateTime` for an Avro `timestamp-millis`, written as its number.
+    TimeTimestamp,
+    /// `time::OffsetDateTime` for a JSON Schema `date-time` string (RFC 3339).
+    TimeDateTime,
 }
 
 impl Ty {
@@ -39,7 +43,11 @@ impl Ty {
         match self {
             Ty::ChronoTimestamp { micros: false } => Some("::chrono::serde::ts_milliseconds"),
             Ty::ChronoTimestamp { micros: true } => Some("::chrono::serde::ts_microseconds"),
+            Ty::TimeTimestamp => Some("::time::serde::timestamp::milliseconds_i64"),
+            Ty::TimeDateTime => Some("::time::serde::rfc3339"),
             Ty::Option(inner) => match **inner {
+                Ty::TimeTimestamp => Some("::time::serde::timestamp::milliseconds_i64::option"),
+                Ty::TimeDateTime => Some("::time::serde::rfc3339::option"),
                 Ty::ChronoTimestamp { micros: false } => {
                     Some("::chrono::serde::ts_milliseconds_option")
                 }
@@ -78,6 +86,7 @@ impl Ty {
             Ty::ChronoTimestamp { .. } | Ty::ChronoDateTime => {
                 quote!(::chrono::DateTime<::chrono::Utc>)
             }
+            Ty::TimeTimestamp | Ty::TimeDateTime => quote!(::time::OffsetDateTime),
         }
     }
 }

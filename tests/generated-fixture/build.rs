@@ -1,8 +1,21 @@
+use std::path::PathBuf;
+
+use tidings_codegen::{Config, TimestampType};
+
 fn main() {
-    if let Err(err) = tidings_codegen::Config::new()
-        .timestamps(tidings_codegen::TimestampType::Chrono)
-        .compile()
-    {
+    // The fixture twice: timestamps as chrono (through `compile`, for `include_events!`) and as
+    // the `time` crate (written next to it).
+    if let Err(err) = Config::new().timestamps(TimestampType::Chrono).compile() {
         panic!("generating the fixture events failed: {err}");
     }
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("tidings-time");
+    let project = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
+    let generated = Config::new()
+        .timestamps(TimestampType::Time)
+        .generate(&project)
+        .expect("the fixture generates");
+    generated.write_to(&out).expect("the files are written");
 }

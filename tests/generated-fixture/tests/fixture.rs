@@ -44,3 +44,40 @@ fn keywords_renames_and_collisions_keep_their_wire_names() {
         "additionalProperties: false"
     );
 }
+
+#[test]
+fn the_time_crate_mapping_reads_and_writes_the_same_data() {
+    use tidings_generated_fixture::shop_time;
+    let v2 = json!({
+        "type": 42, "match": "exact", "self": 1, "itemId": "i-1",
+        "item": {"sku": "s"}, "other": {"code": 7}, "ItemListed": "NEW", "listed_at": 1_767_225_600_123_i64
+    });
+    let shop_time::ShopEvent::ItemListed(event) =
+        shop_time::ShopEvent::from_json("shop.item_listed", 2, v2.to_string().as_bytes()).unwrap()
+    else {
+        panic!("another event")
+    };
+    assert_eq!(
+        event.listed_at.unix_timestamp_nanos() / 1_000_000,
+        1_767_225_600_123
+    );
+    assert_eq!(
+        serde_json::to_value(&event).unwrap()["listed_at"],
+        1_767_225_600_123_i64
+    );
+    let registry = std::sync::Arc::new(tidings::registry::InMemoryRegistry::new());
+    let event = shop_time::ShopEvent::ItemListed(event);
+    let wire = event.to_wire(registry.as_ref()).unwrap();
+    assert_eq!(
+        shop_time::ShopEvent::from_wire(registry, &wire).unwrap(),
+        event
+    );
+    let cart = json!({"cart_id": "c", "type": "member", "items": [], "total": 3, "paid_at": "2026-01-01T10:00:00Z"});
+    let shop_time::ShopEvent::CartCheckedOut(cart) =
+        shop_time::ShopEvent::from_json("shop.cart_checked_out", 1, cart.to_string().as_bytes())
+            .unwrap()
+    else {
+        panic!("another event")
+    };
+    assert_eq!(cart.paid_at.unix_timestamp(), 1_767_261_600);
+}
