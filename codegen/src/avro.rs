@@ -8,7 +8,7 @@ use tidings_schema::avro::{AvroSchema, Kind, LogicalType, TypeId};
 
 use crate::names;
 use crate::space::{FieldShape, Shape, Ty, TypeDef, TypeSpace};
-use crate::{Config, TimestampType, UuidType};
+use crate::{Config, DecimalType, TimestampType, UuidType};
 
 pub(crate) struct AvroGen<'a> {
     pub(crate) schema: &'a AvroSchema,
@@ -172,7 +172,12 @@ impl AvroGen<'_> {
                 }
             }
             (Kind::String, _) => Ty::Prim("String"),
-            (Kind::Bytes | Kind::Fixed(_), _) => Ty::Prim("Vec<u8>"),
+            (Kind::Bytes | Kind::Fixed(_), Some(LogicalType::Decimal { .. }))
+                if self.config.decimals == DecimalType::Avro =>
+            {
+                Ty::AvroDecimal
+            }
+            (Kind::Bytes | Kind::Fixed(_), _) => Ty::AvroBytes,
             (Kind::Array(items), _) => {
                 Ty::Vec(Box::new(self.ty(*items, &format!("{context}Item"))))
             }

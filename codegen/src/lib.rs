@@ -55,6 +55,16 @@ pub enum TimestampType {
     Time,
 }
 
+/// How Avro `decimal`s are typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DecimalType {
+    /// The unscaled two's-complement bytes, `Vec<u8>`.
+    #[default]
+    Bytes,
+    /// `tidings::avro::Decimal` (apache-avro's), with conversions to and from big integers.
+    Avro,
+}
+
 /// How the generated code is laid out in files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Layout {
@@ -71,6 +81,7 @@ pub enum Layout {
 pub struct Config {
     uuid: UuidType,
     timestamps: TimestampType,
+    decimals: DecimalType,
     layout: Layout,
     derives: Vec<String>,
     attributes: Vec<String>,
@@ -155,6 +166,12 @@ impl Config {
     /// How uuids are typed.
     pub fn uuid(mut self, uuid: UuidType) -> Self {
         self.uuid = uuid;
+        self
+    }
+
+    /// How Avro decimals are typed.
+    pub fn decimals(mut self, decimals: DecimalType) -> Self {
+        self.decimals = decimals;
         self
     }
 

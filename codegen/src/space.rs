@@ -31,6 +31,10 @@ pub(crate) enum Ty {
     },
     /// `chrono::DateTime<Utc>` for a JSON Schema `date-time` string.
     ChronoDateTime,
+    /// `Vec<u8>` for Avro `bytes`/`fixed`, written as bytes (not as a sequence of numbers).
+    AvroBytes,
+    /// `tidings::avro::Decimal` for an Avro `decimal`.
+    AvroDecimal,
     /// `time::OffsetDateTime` for an Avro `timestamp-millis`, written as its number.
     TimeTimestamp,
     /// `time::OffsetDateTime` for a JSON Schema `date-time` string (RFC 3339).
@@ -43,9 +47,11 @@ impl Ty {
         match self {
             Ty::ChronoTimestamp { micros: false } => Some("::chrono::serde::ts_milliseconds"),
             Ty::ChronoTimestamp { micros: true } => Some("::chrono::serde::ts_microseconds"),
+            Ty::AvroBytes => Some("::tidings::avro::serde_avro_bytes"),
             Ty::TimeTimestamp => Some("::time::serde::timestamp::milliseconds_i64"),
             Ty::TimeDateTime => Some("::time::serde::rfc3339"),
             Ty::Option(inner) => match **inner {
+                Ty::AvroBytes => Some("::tidings::avro::serde_avro_bytes_opt"),
                 Ty::TimeTimestamp => Some("::time::serde::timestamp::milliseconds_i64::option"),
                 Ty::TimeDateTime => Some("::time::serde::rfc3339::option"),
                 Ty::ChronoTimestamp { micros: false } => {
@@ -83,6 +89,8 @@ impl Ty {
             }
             Ty::Named { path, .. } => path.parse().unwrap_or_else(|_| quote!(())),
             Ty::Json => quote!(::tidings::json::Value),
+            Ty::AvroBytes => quote!(::std::vec::Vec<u8>),
+            Ty::AvroDecimal => quote!(::tidings::avro::Decimal),
             Ty::ChronoTimestamp { .. } | Ty::ChronoDateTime => {
                 quote!(::chrono::DateTime<::chrono::Utc>)
             }

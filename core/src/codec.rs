@@ -161,6 +161,29 @@ fn refers_by_name(schema: &apache_avro::Schema) -> bool {
     }
 }
 
+/// Parses a schema for decoding. apache-avro refuses to decode a `bytes` decimal whose value
+/// takes fewer bytes than its precision could need (small values are written in few bytes), so
+/// such decimals are read as the plain bytes they are; `Vec<u8>` and `Decimal` fields accept them.
+fn decoding_schema(text: &str) -> Result<apache_avro::Schema, String> {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if map.get("type").and_then(serde_json::Value::as_str) == Some("bytes")
+                    && map.get("logicalType").and_then(serde_json::Value::as_str) == Some("decimal")
+                {
+                    map.remove("logicalType");
+                }
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut json: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    strip(&mut json);
+    apache_avro::Schema::parse(&json).map_err(|e| e.to_string())
+}
+
 /// Reads Avro events in the wire format, resolving any known writer schema into `E`.
 pub struct AvroDeserializer<E> {
     reader: apache_avro::Schema,
@@ -176,11 +199,9 @@ impl<E: Event> AvroDeserializer<E> {
     /// A JSON Schema event, or an unusable schema.
     pub fn new(registry: Arc<dyn SchemaRegistry>) -> Result<Self, CodecError> {
         expect_format::<E>(SchemaFormat::Avro)?;
-        let reader = apache_avro::Schema::parse_str(E::STANDALONE_SCHEMA).map_err(|e| {
-            CodecError::Schema {
-                event: E::EVENT_TYPE,
-                message: e.to_string(),
-            }
+        let reader = decoding_schema(E::STANDALONE_SCHEMA).map_err(|e| CodecError::Schema {
+            event: E::EVENT_TYPE,
+            message: e.to_string(),
         })?;
         Ok(AvroDeserializer {
             reader,
@@ -207,13 +228,13 @@ impl<E: Event> AvroDeserializer<E> {
                 message: "the writer's schema is not Avro".into(),
             });
         }
-        let schema = Arc::new(apache_avro::Schema::parse_str(&found.text).map_err(|e| {
-            CodecError::Decode {
+        let schema = Arc::new(
+            decoding_schema(&found.text).map_err(|e| CodecError::Decode {
                 event: E::EVENT_TYPE,
                 schema_id: id,
                 message: format!("the writer's schema cannot be parsed: {e}"),
-            }
-        })?);
+            })?,
+        );
         self.writers
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

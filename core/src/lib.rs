@@ -51,6 +51,11 @@ pub mod json {
     pub use serde_json::{from_slice, from_value, to_value, Value};
 }
 
+/// Avro helpers for generated code: byte fields written as Avro bytes, and decimals.
+pub mod avro {
+    pub use apache_avro::{serde_avro_bytes, serde_avro_bytes_opt, Decimal};
+}
+
 /// The `uuid` crate, for the `UuidType::Uuid` mapping of generated code.
 pub use uuid;
 

@@ -279,13 +279,24 @@ fn is_timestamp(logical: Option<&LogicalType>) -> bool {
 
 /// `chrono::DateTime<_>`, `time::OffsetDateTime` and the like.
 fn is_date_time(ty: &Type) -> bool {
+    is_named(
+        ty,
+        &[
+            "DateTime",
+            "OffsetDateTime",
+            "PrimitiveDateTime",
+            "NaiveDateTime",
+        ],
+    )
+}
+
+/// Whether a type's last path segment is one of `names`.
+fn is_named(ty: &Type, names: &[&str]) -> bool {
     let Type::Path(p) = ty else { return false };
-    p.path.segments.last().is_some_and(|s| {
-        matches!(
-            s.ident.to_string().as_str(),
-            "DateTime" | "OffsetDateTime" | "PrimitiveDateTime" | "NaiveDateTime"
-        )
-    })
+    p.path
+        .segments
+        .last()
+        .is_some_and(|s| names.contains(&s.ident.to_string().as_str()))
 }
 
 /// Integer types and the range they hold.
@@ -392,6 +403,7 @@ fn check_avro(
         (Avro::Double, Rust::Prim(p)) if p == "f64" => Ok(()),
         (Avro::String, Rust::Prim(p)) if p == "String" || (p == "Uuid" && node.logical == Some(LogicalType::Uuid)) => Ok(()),
         (Avro::Bytes, Rust::Prim(p)) if p == "Vec<u8>" => Ok(()),
+        (Avro::Bytes | Avro::Fixed(_), Rust::User) if matches!(node.logical, Some(LogicalType::Decimal { .. })) && is_named(ty, &["Decimal", "BigDecimal"]) => Ok(()),
         (Avro::Fixed(f), Rust::FixedBytes(n)) if n as u64 == f.size => Ok(()),
         (Avro::Fixed(_), Rust::Prim(p)) if p == "Vec<u8>" => Ok(()),
         (Avro::Enum(_), Rust::User) => Ok(()),

@@ -1,10 +1,10 @@
 use std::path::PathBuf;
 
-use tidings_codegen::{Config, TimestampType};
+use tidings_codegen::{Config, DecimalType, TimestampType};
 
 fn main() {
-    // The fixture twice: timestamps as chrono (through `compile`, for `include_events!`) and as
-    // the `time` crate (written next to it).
+    // The fixture twice: timestamps as chrono (through `compile`, for `include_events!`), and
+    // timestamps as the `time` crate with decimals as `tidings::avro::Decimal` (written next to it).
     if let Err(err) = Config::new().timestamps(TimestampType::Chrono).compile() {
         panic!("generating the fixture events failed: {err}");
     }
@@ -15,6 +15,7 @@ fn main() {
     );
     let generated = Config::new()
         .timestamps(TimestampType::Time)
+        .decimals(DecimalType::Avro)
         .generate(&project)
         .expect("the fixture generates");
     generated.write_to(&out).expect("the files are written");

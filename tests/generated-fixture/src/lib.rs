@@ -18,6 +18,8 @@ pub mod shop {
                 other: old.other,
                 item_listed: old.item_listed,
                 listed_at: old.listed_at,
+                price: old.price,
+                blob: old.blob,
             }
         }
     }
@@ -40,6 +42,8 @@ pub mod shop_time {
                 other: old.other,
                 item_listed: old.item_listed,
                 listed_at: old.listed_at,
+                price: old.price,
+                blob: old.blob,
             }
         }
     }

@@ -7,7 +7,8 @@ use tidings_generated_fixture::shop::*;
 fn keywords_renames_and_collisions_keep_their_wire_names() {
     let v1 = json!({
         "type": "42", "match": null, "self": 1, "itemId": "i-1",
-        "item": {"sku": "s"}, "other": {"code": 7}, "ItemListed": "used", "listed_at": 1_767_225_600_123_i64
+        "item": {"sku": "s"}, "other": {"code": 7}, "ItemListed": "used", "listed_at": 1_767_225_600_123_i64,
+        "price": [4, 210], "blob": [1, 2, 3]
     });
     let ShopEvent::ItemListed(latest) =
         ShopEvent::from_json("shop.item_listed", 1, v1.to_string().as_bytes()).unwrap()
@@ -23,6 +24,9 @@ fn keywords_renames_and_collisions_keep_their_wire_names() {
     assert_eq!(back["ItemListed"], "used");
     // The chrono mapping reads and writes the number Avro holds.
     assert_eq!(latest.listed_at.timestamp_millis(), 1_767_225_600_123);
+    // Decimals are their unscaled bytes by default: 0x04D2 = 1234, so 12.34 at scale 2.
+    assert_eq!(latest.price, [4, 210]);
+    assert_eq!(latest.blob.as_deref(), Some(&[1, 2, 3][..]));
     assert_eq!(back["listed_at"], 1_767_225_600_123_i64);
     let registry = std::sync::Arc::new(tidings::registry::InMemoryRegistry::new());
     let event = ShopEvent::ItemListed(latest.clone());
@@ -50,7 +54,8 @@ fn the_time_crate_mapping_reads_and_writes_the_same_data() {
     use tidings_generated_fixture::shop_time;
     let v2 = json!({
         "type": 42, "match": "exact", "self": 1, "itemId": "i-1",
-        "item": {"sku": "s"}, "other": {"code": 7}, "ItemListed": "NEW", "listed_at": 1_767_225_600_123_i64
+        "item": {"sku": "s"}, "other": {"code": 7}, "ItemListed": "NEW", "listed_at": 1_767_225_600_123_i64,
+        "price": [4, 210], "blob": null
     });
     let shop_time::ShopEvent::ItemListed(event) =
         shop_time::ShopEvent::from_json("shop.item_listed", 2, v2.to_string().as_bytes()).unwrap()
