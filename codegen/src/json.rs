@@ -192,6 +192,13 @@ impl JsonGen<'_> {
                     inner
                 }
             }
+            // `const` holds one value: its type is the value's.
+            Kind::Const(serde_json::Value::String(_)) => Ty::Prim("String"),
+            Kind::Const(serde_json::Value::Bool(_)) => Ty::Prim("bool"),
+            Kind::Const(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => {
+                Ty::Prim("i64")
+            }
+            Kind::Const(serde_json::Value::Number(_)) => Ty::Prim("f64"),
             _ => Ty::Json,
         }
     }

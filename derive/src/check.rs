@@ -517,6 +517,9 @@ fn check_json_value(
         (Json::Object(_), _) => mismatch("object"),
         (Json::Enum(values), Rust::Prim(p)) if p == "String" && values.iter().all(serde_json::Value::is_string) => Ok(()),
         (Json::Enum(_) | Json::Const(_), Rust::User) => Ok(()),
+        (Json::Const(serde_json::Value::String(_)), Rust::Prim(p)) if p == "String" => Ok(()),
+        (Json::Const(serde_json::Value::Bool(_)), Rust::Prim(p)) if p == "bool" => Ok(()),
+        (Json::Const(serde_json::Value::Number(n)), Rust::Prim(p)) if (n.is_f64() && p == "f64") || (!n.is_f64() && int_range(&p).is_some()) => Ok(()),
         (Json::Null, Rust::Unit) => Ok(()),
         // One object's keyword groups (`type` with `enum`): an enum type stands for the enum;
         // any other type must hold every group.

@@ -33,16 +33,17 @@ fn keywords_renames_and_collisions_keep_their_wire_names() {
     let wire = event.to_wire(registry.as_ref()).unwrap();
     assert_eq!(ShopEvent::from_wire(registry, &wire).unwrap(), event);
 
-    let cart = json!({"cart_id": "c", "type": "guest", "items": [{"sku": "a"}], "total": "12.50", "paid_at": "2026-01-01T10:00:00Z"});
+    let cart = json!({"cart_id": "c", "type": "guest", "items": [{"sku": "a"}], "total": "12.50", "paid_at": "2026-01-01T10:00:00Z", "channel": "web"});
     let ShopEvent::CartCheckedOut(cart) =
         ShopEvent::from_json("shop.cart_checked_out", 1, cart.to_string().as_bytes()).unwrap()
     else {
         panic!("another event")
     };
     assert_eq!(cart.coupon, None);
+    assert_eq!(cart.channel, "web", "a const is typed by its value");
     assert_eq!(serde_json::to_value(&cart).unwrap()["total"], "12.50");
     assert_eq!(cart.paid_at.to_rfc3339(), "2026-01-01T10:00:00+00:00");
-    let closed = json!({"cart_id": "c", "type": "guest", "items": [], "total": 1, "paid_at": "2026-01-01T10:00:00Z", "extra": true});
+    let closed = json!({"cart_id": "c", "type": "guest", "items": [], "total": 1, "paid_at": "2026-01-01T10:00:00Z", "channel": "web", "extra": true});
     assert!(
         ShopEvent::from_json("shop.cart_checked_out", 1, closed.to_string().as_bytes()).is_err(),
         "additionalProperties: false"
@@ -77,7 +78,7 @@ fn the_time_crate_mapping_reads_and_writes_the_same_data() {
         shop_time::ShopEvent::from_wire(registry, &wire).unwrap(),
         event
     );
-    let cart = json!({"cart_id": "c", "type": "member", "items": [], "total": 3, "paid_at": "2026-01-01T10:00:00Z"});
+    let cart = json!({"cart_id": "c", "type": "member", "items": [], "total": 3, "paid_at": "2026-01-01T10:00:00Z", "channel": "web"});
     let shop_time::ShopEvent::CartCheckedOut(cart) =
         shop_time::ShopEvent::from_json("shop.cart_checked_out", 1, cart.to_string().as_bytes())
             .unwrap()
