@@ -352,14 +352,15 @@ impl Config {
                     let next = names::ident(next);
                     value = quote!(<#next as ::core::convert::From<_>>::from(#value));
                 }
+                let into_variant = if i + 1 == keys.len() { quote!(Self::#alias) } else { quote!(|value| Self::#alias(#value)) };
                 wire_arms.push(quote! {
                     if writer.text == <#ident as ::tidings::Event>::STANDALONE_SCHEMA {
-                        return ::tidings::codec::decode::<#ident>(registry, message).map(|value| Self::#alias(#value));
+                        return ::tidings::codec::decode::<#ident>(registry, message).map(#into_variant);
                     }
                 });
                 decode_arms.push(quote! {
                     (#event_type, #number) => ::tidings::json::from_slice::<#ident>(json)
-                        .map(|value| Self::#alias(#value))
+                        .map(#into_variant)
                         .map_err(|e| ::tidings::DecodeError::Invalid { event_type: event_type.to_owned(), version, message: e.to_string() }),
                 });
             }
