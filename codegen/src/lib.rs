@@ -352,7 +352,11 @@ impl Config {
                     let next = names::ident(next);
                     value = quote!(<#next as ::core::convert::From<_>>::from(#value));
                 }
-                let into_variant = if i + 1 == keys.len() { quote!(Self::#alias) } else { quote!(|value| Self::#alias(#value)) };
+                let into_variant = if i + 1 == keys.len() {
+                    quote!(Self::#alias)
+                } else {
+                    quote!(|value| Self::#alias(#value))
+                };
                 wire_arms.push(quote! {
                     if writer.text == <#ident as ::tidings::Event>::STANDALONE_SCHEMA {
                         return ::tidings::codec::decode::<#ident>(registry, message).map(#into_variant);

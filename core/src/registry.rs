@@ -44,10 +44,13 @@ pub trait SchemaRegistry: Send + Sync {
     fn schema_by_id(&self, id: u32) -> Result<RegisteredSchema, RegistryError>;
 }
 
+/// The schemas by id (id = index + 1), and the ids registered under each subject.
+type Store = (Vec<RegisteredSchema>, HashMap<String, Vec<u32>>);
+
 /// A registry in memory, for tests: ids from 1, one per distinct schema, and a count of calls.
 #[derive(Debug, Default)]
 pub struct InMemoryRegistry {
-    schemas: Mutex<(Vec<RegisteredSchema>, HashMap<String, Vec<u32>>)>,
+    schemas: Mutex<Store>,
     calls: AtomicUsize,
 }
 
@@ -62,9 +65,7 @@ impl InMemoryRegistry {
         self.calls.load(Ordering::SeqCst)
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, (Vec<RegisteredSchema>, HashMap<String, Vec<u32>>)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
         // A panic while holding the lock leaves plain data behind: keep using it.
         self.schemas
             .lock()

@@ -245,9 +245,7 @@ fn classify(ty: &Type) -> Rust<'_> {
                     | "u128" | "f32" | "f64" | "String" | "char" | "Uuid",
                     [],
                 ) => Rust::Prim(name),
-                ("Cow", [t]) if matches!(t, Type::Path(p) if p.path.is_ident("str")) => {
-                    Rust::Prim("String".into())
-                }
+                ("Cow", [Type::Path(p)]) if p.path.is_ident("str") => Rust::Prim("String".into()),
                 ("Box" | "Arc" | "Rc", []) => Rust::Other,
                 _ => Rust::User,
             }

@@ -105,30 +105,26 @@ pub(crate) fn derive(input: &DeriveInput, mode: Mode) -> TokenStream {
                 ),
             }
         }
-        match target(&cx, located, &attrs, ident, mode) {
-            Some((target, name)) => {
-                record_name = name.clone().unwrap_or_default();
-                let short = name.as_deref().map(|n| n.rsplit('.').next().unwrap_or(n));
-                // An inline JSON object has no name of its own to check.
-                let unnamed_json_record = mode == Mode::Record
-                    && name.is_none()
-                    && matches!(located.doc, SchemaDoc::Json(_));
-                if !unnamed_json_record {
-                    check::check_schema_name(
-                        &cx,
-                        ident,
-                        &rust_name,
-                        short,
-                        if mode == Mode::Event {
-                            "event"
-                        } else {
-                            "record"
-                        },
-                    );
-                }
-                nested = check::check_fields(&cx, ident, fields, &attrs, &target);
+        if let Some((target, name)) = target(&cx, located, &attrs, ident, mode) {
+            record_name = name.clone().unwrap_or_default();
+            let short = name.as_deref().map(|n| n.rsplit('.').next().unwrap_or(n));
+            // An inline JSON object has no name of its own to check.
+            let unnamed_json_record =
+                mode == Mode::Record && name.is_none() && matches!(located.doc, SchemaDoc::Json(_));
+            if !unnamed_json_record {
+                check::check_schema_name(
+                    &cx,
+                    ident,
+                    &rust_name,
+                    short,
+                    if mode == Mode::Event {
+                        "event"
+                    } else {
+                        "record"
+                    },
+                );
             }
-            None => {}
+            nested = check::check_fields(&cx, ident, fields, &attrs, &target);
         }
     }
 

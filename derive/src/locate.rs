@@ -175,12 +175,13 @@ pub(crate) struct SharedFile {
     text: String,
 }
 
+/// The shared files of a schema root, and the root's modification time when they were read.
+type Cached = (Option<std::time::SystemTime>, Arc<Vec<SharedFile>>);
+
 /// The Avro files of the schema root's shared folders (those starting with `_`), read once per
 /// compiler process: a crate with hundreds of events would otherwise read them for each.
 fn shared_avro_files(schema_root: &Path) -> Result<Arc<Vec<SharedFile>>, String> {
-    static CACHE: OnceLock<
-        Mutex<HashMap<PathBuf, (Option<std::time::SystemTime>, Arc<Vec<SharedFile>>)>>,
-    > = OnceLock::new();
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Cached>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     // Folders gain a new modification time when files are added or removed; edits to a file
     // are caught because the generated code includes it, which makes cargo rebuild.

@@ -182,10 +182,8 @@ impl Engine<'_> {
         match (&on.kind, &un.kind) {
             (Kind::String(os), Kind::String(us)) => compare_strings(ctx, os, us),
             (Kind::Number(on), Kind::Number(un)) => compare_numbers(ctx, on, un),
-            (Kind::Const(ov), Kind::Const(uv)) => {
-                if ov != uv {
-                    ctx.add_at("const", Difference::ENUM_ARRAY_CHANGED);
-                }
+            (Kind::Const(ov), Kind::Const(uv)) if ov != uv => {
+                ctx.add_at("const", Difference::ENUM_ARRAY_CHANGED);
             }
             // `const: x` accepts exactly what `enum: [x]` accepts.
             (Kind::Const(ov), Kind::Enum(uv)) => compare_enums(ctx, std::slice::from_ref(ov), uv),
