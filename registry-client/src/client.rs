@@ -1,0 +1,774 @@
+//! The client: plain configuration, `ClientBuilder::build()`, a cheap-to-clone `Client`, one
+//! function that turns every answer into a value or a typed `ApiError`, and retries where safe.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::{ApiError, Error};
+use crate::retry::{Attempt, RetryPolicy};
+use crate::secret::Auth;
+
+/// The media type of the Confluent REST API.
+const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
+
+/// A schema another schema refers to (Confluent schema references).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    /// The name the referring schema uses (an Avro full name, a JSON Schema `$ref`).
+    pub name: String,
+    /// The subject that holds it.
+    pub subject: String,
+    /// Its version there.
+    pub version: u32,
+}
+
+/// A schema to register, look up or test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewSchema {
+    /// The schema text.
+    pub schema: String,
+    /// `AVRO` (the default, left out), `JSON` or `PROTOBUF`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_type: Option<String>,
+    /// The schemas it refers to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+}
+
+impl NewSchema {
+    /// An Avro schema.
+    pub fn avro(schema: impl Into<String>) -> Self {
+        NewSchema {
+            schema: schema.into(),
+            schema_type: None,
+            references: Vec::new(),
+        }
+    }
+
+    /// A JSON Schema.
+    pub fn json(schema: impl Into<String>) -> Self {
+        NewSchema {
+            schema: schema.into(),
+            schema_type: Some("JSON".into()),
+            references: Vec::new(),
+        }
+    }
+
+    /// With references.
+    pub fn with_references(mut self, references: Vec<Reference>) -> Self {
+        self.references = references;
+        self
+    }
+}
+
+fn avro() -> String {
+    "AVRO".into()
+}
+
+/// One version of a subject.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectVersion {
+    /// The subject.
+    pub subject: String,
+    /// The version.
+    pub version: u32,
+    /// The global schema id.
+    pub id: u32,
+    /// The schema text, as the registry renders it.
+    pub schema: String,
+    /// `AVRO`, `JSON` or `PROTOBUF`.
+    #[serde(default = "avro")]
+    pub schema_type: String,
+    /// The schemas it refers to.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+/// A schema by its id.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaById {
+    /// The schema text.
+    pub schema: String,
+    /// `AVRO`, `JSON` or `PROTOBUF`.
+    #[serde(default = "avro")]
+    pub schema_type: String,
+    /// The schemas it refers to.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+/// A subject and version that use a schema id.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SubjectVersionRef {
+    /// The subject.
+    pub subject: String,
+    /// The version.
+    pub version: u32,
+}
+
+/// The registry's compatibility verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Compatibility {
+    /// Whether the schema may be registered.
+    pub is_compatible: bool,
+    /// Its reasons, when it gives any (Confluent only with `verbose=true`).
+    #[serde(default)]
+    pub messages: Vec<String>,
+}
+
+/// A version of a subject: a number or the latest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionRef {
+    /// The latest version.
+    Latest,
+    /// A version number.
+    Number(u32),
+}
+
+impl std::fmt::Display for VersionRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VersionRef::Latest => f.write_str("latest"),
+            VersionRef::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    url: String,
+    auth: Option<Auth>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    ca_certificates: Vec<Vec<u8>>,
+}
+
+impl ClientBuilder {
+    /// A client of the registry at `url` (`http://localhost:8081`), with a 10 s timeout and
+    /// the default retry policy.
+    pub fn new(url: impl Into<String>) -> Self {
+        ClientBuilder {
+            url: url.into(),
+            auth: None,
+            timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            ca_certificates: Vec::new(),
+        }
+    }
+
+    /// Authenticate every request.
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+
+    /// The time one attempt may take, connection included.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How failures are retried.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Trusts a CA certificate (PEM) besides the system's.
+    pub fn ca_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_certificates.push(pem.into());
+        self
+    }
+
+    /// The client.
+    ///
+    /// # Errors
+    /// A URL that is not http(s), or a CA certificate that cannot be read.
+    pub fn build(self) -> Result<Client, Error> {
+        let base = self.url.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(Error::Config(format!(
+                "the registry URL `{base}` is not http:// or https://"
+            )));
+        }
+        let mut http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout);
+        for pem in &self.ca_certificates {
+            let certificate = reqwest::Certificate::from_pem(pem)
+                .map_err(|e| Error::Config(format!("cannot read the CA certificate: {e}")))?;
+            http = http.add_root_certificate(certificate);
+        }
+        let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                auth: self.auth,
+                retry: self.retry,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+/// A client of a Confluent-compatible schema registry. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    base: String,
+    auth: Option<Auth>,
+    retry: RetryPolicy,
+    timeout: Duration,
+}
+
+/// Percent-encodes a path segment (subjects may hold any character).
+fn segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn deleted(flag: bool) -> &'static str {
+    if flag {
+        "?deleted=true"
+    } else {
+        ""
+    }
+}
+
+impl Client {
+    /// The registry's base URL.
+    pub fn url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// Sends one request, retrying what the policy allows, and returns the body of a 2xx
+    /// answer; any other answer becomes an [`ApiError`].
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<String, Error> {
+        let url = format!("{}{path}", self.inner.base);
+        let policy = self.inner.retry;
+        let mut attempt = 0;
+        loop {
+            let mut request = self.inner.http.request(method.clone(), &url).header(
+                reqwest::header::ACCEPT,
+                format!("{MEDIA_TYPE}, application/json"),
+            );
+            if let Some(body) = body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, MEDIA_TYPE)
+                    .body(body.to_string());
+            }
+            request = match &self.inner.auth {
+                Some(Auth::Basic { username, password }) => {
+                    request.basic_auth(username, Some(password.expose()))
+                }
+                Some(Auth::Bearer(token)) => request.bearer_auth(token.expose()),
+                None => request,
+            };
+            let outcome: Result<
+                std::convert::Infallible,
+                (Attempt, Option<u64>, Option<ApiError>),
+            > = match request.send().await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let retry_after = response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok());
+                    match response.text().await {
+                        Ok(text) if (200..300).contains(&status) => return Ok(text),
+                        Ok(text) => Err((
+                            Attempt::Status(status),
+                            retry_after,
+                            Some(api_error(status, &text)),
+                        )),
+                        Err(e) => Err((
+                            if e.is_timeout() {
+                                Attempt::Timeout
+                            } else {
+                                Attempt::Transport
+                            },
+                            None,
+                            None,
+                        )),
+                    }
+                }
+                Err(e) => Err((
+                    if e.is_timeout() {
+                        Attempt::Timeout
+                    } else if e.is_connect() {
+                        Attempt::Connect
+                    } else {
+                        Attempt::Transport
+                    },
+                    None,
+                    None,
+                )),
+            };
+            let Err((failure, retry_after, api)) = outcome;
+            if attempt < policy.max_retries && RetryPolicy::is_retryable(failure) {
+                tokio::time::sleep(policy.delay(attempt, retry_after)).await;
+                attempt += 1;
+                continue;
+            }
+            let attempts = attempt + 1;
+            return Err(match (failure, api) {
+                (_, Some(api)) => Error::Api(api),
+                (Attempt::Timeout, _) => Error::Timeout {
+                    url,
+                    timeout_ms: self.inner.timeout.as_millis(),
+                    attempts,
+                },
+                (_, _) => Error::Unreachable {
+                    url,
+                    message: format!("{failure:?}").to_lowercase(),
+                    attempts,
+                },
+            });
+        }
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T, Error> {
+        let text = self.send(method, path, body).await?;
+        serde_json::from_str(&text).map_err(|e| Error::Decode {
+            url: format!("{}{path}", self.inner.base),
+            message: format!("{e}: {}", text.chars().take(200).collect::<String>()),
+        })
+    }
+
+    /// `GET /subjects`: every subject (soft-deleted ones too with `deleted`).
+    ///
+    /// # Errors
+    /// A failing or unreachable registry.
+    pub async fn subjects(&self, deleted_too: bool) -> Result<Vec<String>, Error> {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/subjects{}", deleted(deleted_too)),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /schemas/types`.
+    ///
+    /// # Errors
+    /// A failing or unreachable registry.
+    pub async fn schema_types(&self) -> Result<Vec<String>, Error> {
+        self.call(reqwest::Method::GET, "/schemas/types", None)
+            .await
+    }
+
+    /// `GET /subjects/{subject}/versions`.
+    ///
+    /// # Errors
+    /// An unknown subject (40401), a failing or unreachable registry.
+    pub async fn versions(&self, subject: &str, deleted_too: bool) -> Result<Vec<u32>, Error> {
+        self.call(
+            reqwest::Method::GET,
+            &format!(
+                "/subjects/{}/versions{}",
+                segment(subject),
+                deleted(deleted_too)
+            ),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /subjects/{subject}/versions/{version}`.
+    ///
+    /// # Errors
+    /// An unknown subject (40401) or version (40402), a failing or unreachable registry.
+    pub async fn version(
+        &self,
+        subject: &str,
+        version: VersionRef,
+    ) -> Result<SubjectVersion, Error> {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/subjects/{}/versions/{version}", segment(subject)),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /subjects/{subject}/versions/{version}/schema`: the schema alone, as JSON.
+    ///
+    /// # Errors
+    /// As [`Client::version`].
+    pub async fn raw_schema(&self, subject: &str, version: VersionRef) -> Result<Value, Error> {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/subjects/{}/versions/{version}/schema", segment(subject)),
+            None,
+        )
+        .await
+    }
+
+    /// `POST /subjects/{subject}/versions`: registers a schema (idempotent: the same schema
+    /// gets its existing id) and returns its id.
+    ///
+    /// # Errors
+    /// An incompatible (409) or invalid (42201) schema, a failing or unreachable registry.
+    pub async fn register(
+        &self,
+        subject: &str,
+        schema: &NewSchema,
+        normalize: bool,
+    ) -> Result<u32, Error> {
+        #[derive(Deserialize)]
+        struct Registered {
+            id: u32,
+        }
+        let query = if normalize { "?normalize=true" } else { "" };
+        let body = serde_json::to_value(schema).unwrap_or_default();
+        let registered: Registered = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/subjects/{}/versions{query}", segment(subject)),
+                Some(&body),
+            )
+            .await?;
+        Ok(registered.id)
+    }
+
+    /// `POST /subjects/{subject}`: the version of a subject that holds this schema.
+    ///
+    /// # Errors
+    /// An unknown subject (40401) or schema (40403), a failing or unreachable registry.
+    pub async fn lookup(
+        &self,
+        subject: &str,
+        schema: &NewSchema,
+        deleted_too: bool,
+    ) -> Result<SubjectVersion, Error> {
+        let body = serde_json::to_value(schema).unwrap_or_default();
+        let mut found: Value = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/subjects/{}{}", segment(subject), deleted(deleted_too)),
+                Some(&body),
+            )
+            .await?;
+        // Some registries leave the subject out of the answer.
+        if found.get("subject").is_none() {
+            found["subject"] = json!(subject);
+        }
+        serde_json::from_value(found).map_err(|e| Error::Decode {
+            url: format!("{}/subjects/{subject}", self.inner.base),
+            message: e.to_string(),
+        })
+    }
+
+    /// `GET /schemas/ids/{id}`.
+    ///
+    /// # Errors
+    /// An unknown id (40403), a failing or unreachable registry.
+    pub async fn schema_by_id(&self, id: u32) -> Result<SchemaById, Error> {
+        self.call(reqwest::Method::GET, &format!("/schemas/ids/{id}"), None)
+            .await
+    }
+
+    /// `GET /schemas/ids/{id}/versions`: the subjects and versions that use an id.
+    ///
+    /// # Errors
+    /// An unknown id (40403), a failing or unreachable registry.
+    pub async fn id_versions(&self, id: u32) -> Result<Vec<SubjectVersionRef>, Error> {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/schemas/ids/{id}/versions"),
+            None,
+        )
+        .await
+    }
+
+    /// `POST /compatibility/subjects/{subject}/versions/{version}`.
+    ///
+    /// # Errors
+    /// An unknown subject or version (Karapace answers 40402 for `latest` of an empty subject,
+    /// where Confluent says compatible), a failing or unreachable registry.
+    pub async fn test_compatibility(
+        &self,
+        subject: &str,
+        version: VersionRef,
+        schema: &NewSchema,
+        verbose: bool,
+    ) -> Result<Compatibility, Error> {
+        let body = serde_json::to_value(schema).unwrap_or_default();
+        let query = if verbose { "?verbose=true" } else { "" };
+        self.call(
+            reqwest::Method::POST,
+            &format!(
+                "/compatibility/subjects/{}/versions/{version}{query}",
+                segment(subject)
+            ),
+            Some(&body),
+        )
+        .await
+    }
+
+    /// `POST /compatibility/subjects/{subject}/versions`: against every version. `None` when the
+    /// registry has no such endpoint (Karapace, Redpanda).
+    ///
+    /// # Errors
+    /// A failing or unreachable registry.
+    pub async fn test_compatibility_all(
+        &self,
+        subject: &str,
+        schema: &NewSchema,
+        verbose: bool,
+    ) -> Result<Option<Compatibility>, Error> {
+        let body = serde_json::to_value(schema).unwrap_or_default();
+        let query = if verbose { "?verbose=true" } else { "" };
+        match self
+            .call(
+                reqwest::Method::POST,
+                &format!(
+                    "/compatibility/subjects/{}/versions{query}",
+                    segment(subject)
+                ),
+                Some(&body),
+            )
+            .await
+        {
+            Ok(verdict) => Ok(Some(verdict)),
+            Err(Error::Api(api)) if api.is_missing_endpoint() => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// `GET /config` or `GET /config/{subject}`: the compatibility level (`compatibilityLevel`).
+    /// `None` for a subject without a level of its own (40408).
+    ///
+    /// # Errors
+    /// A failing or unreachable registry.
+    pub async fn config(&self, subject: Option<&str>) -> Result<Option<String>, Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Config {
+            compatibility_level: String,
+        }
+        let path = subject.map_or_else(
+            || "/config".to_owned(),
+            |s| format!("/config/{}", segment(s)),
+        );
+        match self.call::<Config>(reqwest::Method::GET, &path, None).await {
+            Ok(config) => Ok(Some(config.compatibility_level)),
+            Err(Error::Api(api)) if api.error_code == 40408 => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// `PUT /config` or `PUT /config/{subject}` (the body says `compatibility`).
+    ///
+    /// # Errors
+    /// An invalid level (42203), a failing or unreachable registry.
+    pub async fn set_config(&self, subject: Option<&str>, level: &str) -> Result<(), Error> {
+        let path = subject.map_or_else(
+            || "/config".to_owned(),
+            |s| format!("/config/{}", segment(s)),
+        );
+        let _: Value = self
+            .call(
+                reqwest::Method::PUT,
+                &path,
+                Some(&json!({ "compatibility": level })),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `DELETE /config/{subject}`: back to the global level.
+    ///
+    /// # Errors
+    /// A failing or unreachable registry.
+    pub async fn delete_config(&self, subject: &str) -> Result<(), Error> {
+        let _: Value = self
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/config/{}", segment(subject)),
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `GET /mode` or `GET /mode/{subject}`.
+    ///
+    /// # Errors
+    /// A failing or unreachable registry.
+    pub async fn mode(&self, subject: Option<&str>) -> Result<String, Error> {
+        #[derive(Deserialize)]
+        struct Mode {
+            mode: String,
+        }
+        let path = subject.map_or_else(|| "/mode".to_owned(), |s| format!("/mode/{}", segment(s)));
+        Ok(self
+            .call::<Mode>(reqwest::Method::GET, &path, None)
+            .await?
+            .mode)
+    }
+
+    /// `DELETE /subjects/{subject}` (soft, or hard with `permanent`): the versions deleted.
+    ///
+    /// # Errors
+    /// An unknown subject, references to it (42206), a failing or unreachable registry.
+    pub async fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<u32>, Error> {
+        let query = if permanent { "?permanent=true" } else { "" };
+        self.call(
+            reqwest::Method::DELETE,
+            &format!("/subjects/{}{query}", segment(subject)),
+            None,
+        )
+        .await
+    }
+
+    /// `DELETE /subjects/{subject}/versions/{version}` (soft, or hard with `permanent`).
+    ///
+    /// # Errors
+    /// An unknown subject or version, a failing or unreachable registry.
+    pub async fn delete_version(
+        &self,
+        subject: &str,
+        version: VersionRef,
+        permanent: bool,
+    ) -> Result<u32, Error> {
+        let query = if permanent { "?permanent=true" } else { "" };
+        self.call(
+            reqwest::Method::DELETE,
+            &format!("/subjects/{}/versions/{version}{query}", segment(subject)),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /subjects/{subject}/versions/{version}/referencedby`: ids of schemas that refer to it.
+    ///
+    /// # Errors
+    /// An unknown subject or version, a failing or unreachable registry.
+    pub async fn referenced_by(
+        &self,
+        subject: &str,
+        version: VersionRef,
+    ) -> Result<Vec<u32>, Error> {
+        self.call(
+            reqwest::Method::GET,
+            &format!(
+                "/subjects/{}/versions/{version}/referencedby",
+                segment(subject)
+            ),
+            None,
+        )
+        .await
+    }
+}
+
+/// Reads a non-2xx body: Confluent's `{"error_code", "message"}`, a validation error whose
+/// `message` is a list, or anything else kept raw.
+fn api_error(status: u16, body: &str) -> ApiError {
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(map)) => {
+            let error_code = map
+                .get("error_code")
+                .and_then(Value::as_u64)
+                .and_then(|c| u32::try_from(c).ok());
+            let message = match map.get("message") {
+                Some(Value::String(m)) => m.clone(),
+                Some(other) => other.to_string(),
+                None => body.to_owned(),
+            };
+            ApiError {
+                status,
+                error_code: error_code.unwrap_or(u32::from(status)),
+                message,
+                raw_body: error_code.is_none().then(|| body.to_owned()),
+            }
+        }
+        _ => ApiError {
+            status,
+            error_code: u32::from(status),
+            message: body.trim().trim_matches('"').to_owned(),
+            raw_body: Some(body.to_owned()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_error_bodies_of_every_shape() {
+        let e = api_error(
+            404,
+            r#"{"error_code": 40401, "message": "Subject 'x' not found."}"#,
+        );
+        assert!(e.is_subject_not_found() && e.raw_body.is_none());
+        let e = api_error(
+            422,
+            r#"{"error_code": 422, "message": [{"loc": ["body", "schema"], "msg": "field required"}]}"#,
+        );
+        assert_eq!(e.error_code, 422);
+        assert!(e.message.contains("field required"));
+        let e = api_error(404, "\"Not Found\"");
+        assert!(e.is_missing_endpoint());
+        assert_eq!(e.message, "Not Found");
+        let e = api_error(502, "<html>bad gateway</html>");
+        assert_eq!(
+            (e.error_code, e.raw_body.as_deref()),
+            (502, Some("<html>bad gateway</html>"))
+        );
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(
+            segment("identity.user-registered-value"),
+            "identity.user-registered-value"
+        );
+        assert_eq!(segment("a/b c"), "a%2Fb%20c");
+    }
+
+    #[test]
+    fn builder_refuses_bad_urls() {
+        assert!(ClientBuilder::new("localhost:8081").build().is_err());
+        assert!(
+            ClientBuilder::new("http://localhost:8081/")
+                .build()
+                .unwrap()
+                .url()
+                == "http://localhost:8081"
+        );
+    }
+}
