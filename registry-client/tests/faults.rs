@@ -1,0 +1,218 @@
+//! Faults, over real HTTP on 127.0.0.1: 5xx and 429 are retried (with `Retry-After`), other 4xx
+//! are not, slow answers time out, dropped connections and closed ports are transport errors.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{HeaderMap, StatusCode};
+use tidings_registry::{ClientBuilder, Error, RetryPolicy};
+
+/// A server whose n-th answer (from 0) is `answer(n)`, counting requests.
+async fn start_server<F>(answer: F) -> (String, Arc<AtomicUsize>, tokio::task::JoinHandle<()>)
+where
+    F: Fn(usize) -> (StatusCode, HeaderMap, String, Duration) + Clone + Send + Sync + 'static,
+{
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let app = axum::Router::new().fallback(move || {
+        let seen = seen.clone();
+        let answer = answer.clone();
+        async move {
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            let (status, headers, body, delay) = answer(n);
+            tokio::time::sleep(delay).await;
+            (status, headers, body)
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (url, count, handle)
+}
+
+fn quick(retries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_retries: retries,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(50),
+    }
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_until_an_answer() {
+    let (url, count, server) = start_server(|n| {
+        if n < 2 {
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                HeaderMap::new(),
+                r#"{"error_code": 50001, "message": "store"}"#.into(),
+                Duration::ZERO,
+            )
+        } else {
+            (
+                StatusCode::OK,
+                HeaderMap::new(),
+                r#"["a"]"#.into(),
+                Duration::ZERO,
+            )
+        }
+    })
+    .await;
+    let client = ClientBuilder::new(&url).retry(quick(3)).build().unwrap();
+    assert_eq!(client.subjects(false).await.unwrap(), ["a"]);
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+    server.abort();
+}
+
+#[tokio::test]
+async fn too_many_requests_waits_for_retry_after() {
+    let (url, count, server) = start_server(|n| {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "0".parse().unwrap());
+        if n == 0 {
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                headers,
+                "slow down".into(),
+                Duration::ZERO,
+            )
+        } else {
+            (
+                StatusCode::OK,
+                HeaderMap::new(),
+                "[]".into(),
+                Duration::ZERO,
+            )
+        }
+    })
+    .await;
+    let client = ClientBuilder::new(&url).retry(quick(1)).build().unwrap();
+    assert!(client.subjects(false).await.unwrap().is_empty());
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+    server.abort();
+}
+
+#[tokio::test]
+async fn retries_end_with_the_last_answer_and_client_errors_are_final() {
+    let (url, count, server) = start_server(|_| {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            HeaderMap::new(),
+            "down".into(),
+            Duration::ZERO,
+        )
+    })
+    .await;
+    let client = ClientBuilder::new(&url).retry(quick(2)).build().unwrap();
+    let err = client.subjects(false).await.unwrap_err();
+    assert_eq!(err.api().unwrap().status, 503);
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        3,
+        "the first attempt and two retries"
+    );
+    server.abort();
+
+    let (url, count, server) = start_server(|_| {
+        (
+            StatusCode::NOT_FOUND,
+            HeaderMap::new(),
+            r#"{"error_code": 40401, "message": "Subject 'x' not found."}"#.into(),
+            Duration::ZERO,
+        )
+    })
+    .await;
+    let client = ClientBuilder::new(&url).retry(quick(3)).build().unwrap();
+    let err = client.versions("x", false).await.unwrap_err();
+    assert!(err.api().unwrap().is_subject_not_found());
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        1,
+        "a 404 is an answer, not a failure"
+    );
+    server.abort();
+}
+
+#[tokio::test]
+async fn slow_answers_time_out() {
+    let (url, count, server) = start_server(|_| {
+        (
+            StatusCode::OK,
+            HeaderMap::new(),
+            "[]".into(),
+            Duration::from_secs(5),
+        )
+    })
+    .await;
+    let client = ClientBuilder::new(&url)
+        .timeout(Duration::from_millis(200))
+        .retry(quick(1))
+        .build()
+        .unwrap();
+    match client.subjects(false).await.unwrap_err() {
+        Error::Timeout { attempts, .. } => assert_eq!(attempts, 2),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+    server.abort();
+}
+
+#[tokio::test]
+async fn dropped_connections_and_closed_ports_are_transport_errors() {
+    // A server that reads the request and hangs up halfway through its answer.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let seen = accepted.clone();
+    let server = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            seen.fetch_add(1, Ordering::SeqCst);
+            let mut buffer = [0u8; 4096];
+            let _ = socket.read(&mut buffer).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n[\"a")
+                .await;
+            drop(socket);
+        }
+    });
+    let client = ClientBuilder::new(&url).retry(quick(2)).build().unwrap();
+    match client.subjects(false).await.unwrap_err() {
+        Error::Unreachable { attempts, .. } => assert_eq!(attempts, 3),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    server.abort();
+
+    // Nothing listens on a port we just released.
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let client = ClientBuilder::new(format!("http://127.0.0.1:{port}"))
+        .retry(quick(1))
+        .build()
+        .unwrap();
+    let err = client.subjects(false).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Unreachable { attempts: 2, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("cannot reach the registry"));
+}
+
+#[test]
+fn credentials_never_print() {
+    let builder = ClientBuilder::new("http://localhost:8081").auth(tidings_registry::Auth::Basic {
+        username: "key".into(),
+        password: tidings_registry::Secret::new("s3cr3t"),
+    });
+    let client = builder.clone().build().unwrap();
+    for shown in [format!("{builder:?}"), format!("{client:?}")] {
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+    }
+}
