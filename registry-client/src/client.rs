@@ -16,7 +16,7 @@ use crate::secret::Auth;
 const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 
 /// A schema another schema refers to (Confluent schema references).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Reference {
     /// The name the referring schema uses (an Avro full name, a JSON Schema `$ref`).
     pub name: String,

@@ -19,6 +19,7 @@
 
 mod client;
 mod error;
+pub mod local;
 mod retry;
 mod secret;
 
