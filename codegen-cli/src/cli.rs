@@ -39,6 +39,79 @@ pub(crate) enum Command {
         after_help = "Exit status:\n  0  the files were compared (whatever the differences)\n  2  error: bad usage, an unreadable or invalid schema"
     )]
     Diff(DiffArgs),
+    /// Register every new schema version, after checking that the registry would accept all of them.
+    #[command(
+        after_help = "Exit status:\n  0  everything is in the registry (or, with --dry-run, could be)\n  1  nothing was registered: a check failed or the registry drifted from the repository\n  2  error: bad usage, an invalid schema, a registry that failed (the report says what was registered)"
+    )]
+    Publish(PublishArgs),
+    /// The embedded local registry.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+}
+
+/// Which registry to talk to, and how.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct RegistryArgs {
+    /// Seconds one request may take.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub(crate) timeout: u64,
+
+    /// A CA certificate (PEM) to trust besides the system's.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ca_cert: Option<PathBuf>,
+
+    /// Requests at once.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) concurrency: u16,
+}
+
+/// `tidings publish`
+#[derive(Debug, clap::Args)]
+pub(crate) struct PublishArgs {
+    #[command(flatten)]
+    pub(crate) project: ProjectArgs,
+
+    /// The registry's URL; by default `TIDINGS_REGISTRY_URL`, then `[registry] url` of
+    /// tidings.toml, then the embedded local registry in `.tidings/registry/`.
+    #[arg(long, value_name = "URL")]
+    pub(crate) registry: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) connection: RegistryArgs,
+
+    /// Check everything and show what would be registered; register nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+
+    /// Before registering, set each subject's compatibility level to the configured one.
+    #[arg(long)]
+    pub(crate) set_levels: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+/// `tidings registry ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum RegistryCommand {
+    /// Serve the local registry over the Confluent REST API until interrupted.
+    Serve(ServeArgs),
+}
+
+/// `tidings registry serve`
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) project: ProjectArgs,
+
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8081", value_name = "ADDR")]
+    pub(crate) listen: std::net::SocketAddr,
+
+    /// The data folder; by default `.tidings/registry/` in the project.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) data: Option<PathBuf>,
 }
 
 /// Where the project is.
@@ -74,6 +147,15 @@ pub(crate) struct CheckArgs {
     /// Skip the lint rules (by default `check` runs them too, so one command gates a change).
     #[arg(long)]
     pub(crate) no_lint: bool,
+
+    /// Also check against a registry: new versions at the level the registry has for each
+    /// subject, and drift (published versions the repository lacks or changed). Without a
+    /// URL: `TIDINGS_REGISTRY_URL`, `[registry] url`, or the embedded local registry.
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
+    pub(crate) registry: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) connection: RegistryArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]

@@ -20,6 +20,7 @@
 mod client;
 mod error;
 pub mod local;
+pub mod publish;
 mod retry;
 mod secret;
 

@@ -4,7 +4,8 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use tidings_schema::repo::{check, lint, Repository};
+use tidings_registry::publish::{self, Finding, Plan, Snapshot};
+use tidings_schema::repo::{check, lint, Diagnostic, LoadedRepository, Repository, Severity};
 
 use crate::cli::CheckArgs;
 use crate::diagnostics::{self, Scope};
@@ -37,10 +38,76 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .diagnostics
             .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
     }
+    if let Some(flag) = &args.registry {
+        let findings = against_registry(&args, &repo, &loaded, flag)?;
+        report
+            .diagnostics
+            .extend(findings.iter().map(registry_diagnostic));
+    }
     let scope = Scope {
         command: "check",
         events: repo.events.iter().map(|e| e.key()).collect(),
     };
     diagnostics::print(args.format, &report.diagnostics, &scope)?;
     Ok(super::exit_for(report.has_errors()))
+}
+
+/// Drift and every new version against the registry.
+fn against_registry(
+    args: &CheckArgs,
+    repo: &Repository,
+    loaded: &LoadedRepository,
+    flag: &str,
+) -> anyhow::Result<Vec<Finding>> {
+    let plan = Plan::new(repo, loaded).context("cannot map the repository to registry subjects")?;
+    let concurrency = usize::from(args.connection.concurrency);
+    super::registry::runtime()?.block_on(async {
+        let connection = super::registry::Connection::open(
+            &repo.project,
+            &repo.config,
+            Some(flag),
+            &args.connection,
+        )
+        .await?;
+        let outcome = async {
+            let client = &connection.client;
+            let snapshot = Snapshot::fetch(client, &plan, concurrency)
+                .await
+                .with_context(|| format!("cannot read {}", connection.name))?;
+            let reconciled = publish::reconcile(&plan, &snapshot);
+            let mut findings = reconciled.drift.clone();
+            let options = tidings_schema::compat::Options {
+                policy: repo.config.policy,
+            };
+            findings.extend(
+                publish::preflight(client, &plan, &snapshot, &reconciled, options, concurrency)
+                    .await
+                    .with_context(|| format!("cannot check against {}", connection.name))?,
+            );
+            eprintln!(
+                "checked {} subjects against {}: {} version(s) new, {} request(s)",
+                plan.subjects.len(),
+                connection.name,
+                reconciled.new_versions(),
+                client.requests_sent()
+            );
+            Ok::<_, anyhow::Error>(findings)
+        }
+        .await;
+        connection.close().await;
+        outcome
+    })
+}
+
+/// A registry finding in the shape of the other findings (so every output format has it).
+pub(crate) fn registry_diagnostic(finding: &Finding) -> Diagnostic {
+    Diagnostic {
+        rule: finding.rule.to_owned(),
+        severity: Severity::Error,
+        file: finding.file.clone(),
+        line: 1,
+        col: 1,
+        message: finding.message.clone(),
+        hint: Some(finding.hint.clone()),
+    }
 }

@@ -5,6 +5,8 @@ mod compat;
 mod diff;
 mod generate;
 mod lint;
+mod publish;
+mod registry;
 
 use std::process::ExitCode;
 
@@ -17,6 +19,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Publish(args) => publish::run(args),
+        Command::Registry(command) => registry::run(command),
     }
 }
 

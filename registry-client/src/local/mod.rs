@@ -23,6 +23,7 @@ use tidings_schema::compat::{check_with, Level, Options, SchemaDoc};
 use crate::client::Reference;
 use crate::error::ApiError;
 use log::{Access, Log};
+pub(crate) use parse::canonical;
 use parse::Resolved;
 
 /// The folder the local registry keeps its data in, below the project.
@@ -354,6 +355,36 @@ impl LocalRegistry {
         })
     }
 
+    /// `GET /schemas?subjectPrefix=P&latestOnly=B&deleted=B`: versions with their schemas.
+    pub fn all_versions(
+        &mut self,
+        subject_prefix: &str,
+        latest_only: bool,
+        deleted_too: bool,
+    ) -> std::io::Result<Answer> {
+        self.read(|state| {
+            let mut out = Vec::new();
+            for (subject, entries) in state.subjects.range(subject_prefix.to_owned()..) {
+                if !subject.starts_with(subject_prefix) {
+                    break;
+                }
+                let mut chosen: Vec<Entry> = entries
+                    .iter()
+                    .filter(|e| deleted_too || !e.deleted)
+                    .copied()
+                    .collect();
+                chosen.sort_by_key(|e| e.version);
+                if latest_only {
+                    chosen = chosen.pop().into_iter().collect();
+                }
+                for entry in chosen {
+                    out.push(describe(state, subject, entry)?);
+                }
+            }
+            Ok(Value::Array(out))
+        })
+    }
+
     /// `GET /subjects/{subject}/versions`.
     pub fn versions(&mut self, subject: &str, deleted_too: bool) -> std::io::Result<Answer> {
         self.read(|state| {
@@ -547,13 +578,15 @@ impl LocalRegistry {
                 Some(s) => match state.levels.get(s) {
                     Some(level) => *level,
                     None if default_to_global => state.level_of(s),
-                    None => return Err(error(
-                        404,
-                        40408,
-                        format!(
+                    None => {
+                        return Err(error(
+                            404,
+                            40408,
+                            format!(
                             "Subject '{s}' does not have subject-level compatibility configured"
                         ),
-                    )),
+                        ))
+                    }
                 },
             };
             Ok(json!({ "compatibilityLevel": level }))

@@ -45,6 +45,7 @@ pub fn router(registry: LocalRegistry) -> Router {
             "/schemas/types",
             get(|| async { reply(Ok(json!(["JSON", "AVRO"]))) }),
         )
+        .route("/schemas", get(all_versions))
         .route("/schemas/ids/{id}", get(schema_by_id))
         .route("/schemas/ids/{id}/versions", get(id_versions))
         .route(
@@ -212,6 +213,47 @@ fn body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &Bytes) -> R
 async fn subjects(State(shared): State<Shared>, uri: Uri) -> Response {
     let deleted = flag(&uri, "deleted");
     run(shared, move |r| r.subjects(deleted)).await
+}
+
+/// The value of a query parameter, percent-decoded.
+fn param(uri: &Uri, name: &str) -> Option<String> {
+    uri.query()?.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == name).then(|| percent_decode(value))
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+async fn all_versions(State(shared): State<Shared>, uri: Uri) -> Response {
+    let prefix = param(&uri, "subjectPrefix").unwrap_or_default();
+    let latest_only = flag(&uri, "latestOnly");
+    let deleted = flag(&uri, "deleted");
+    run(shared, move |r| {
+        r.all_versions(&prefix, latest_only, deleted)
+    })
+    .await
 }
 
 async fn versions(
@@ -421,5 +463,11 @@ mod tests {
         assert!(!flag(&uri, "permanent"));
         let uri: Uri = "/subjects?deleted=false".parse().unwrap();
         assert!(!flag(&uri, "deleted"));
+        let uri: Uri = "/schemas?subjectPrefix=a%2Fb%20c&latestOnly=false"
+            .parse()
+            .unwrap();
+        assert_eq!(param(&uri, "subjectPrefix").as_deref(), Some("a/b c"));
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%4"), "%4");
     }
 }

@@ -1,0 +1,280 @@
+//! `tidings publish`: the repository's check, then the registry's (drift and every new version
+//! at the registry's level), and only when all of that passed, registration, referenced
+//! subjects first. Idempotent: what is already there is recognised by content.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use serde_json::json;
+use tidings_registry::publish::{
+    self, Outcome, Plan, PublishOptions, PublishReport, Reconciled, Row, Snapshot, Standing,
+};
+use tidings_schema::repo::{check, Repository};
+
+use super::registry::{runtime, Connection};
+use crate::cli::{Format, PublishArgs};
+use crate::diagnostics::{self, Scope};
+
+pub(crate) fn run(args: PublishArgs) -> anyhow::Result<ExitCode> {
+    let repo =
+        Repository::open(&args.project.project).context("cannot open the schema repository")?;
+    let loaded = repo.load();
+    if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {
+        return Ok(code);
+    }
+    let report = check::check(&repo, &loaded, None);
+    if report.has_errors() {
+        eprintln!("error: the repository's own check failed; nothing was registered");
+        let scope = Scope {
+            command: "check",
+            events: repo.events.iter().map(|e| e.key()).collect(),
+        };
+        diagnostics::print(crate::cli::ReportFormat::Text, &report.diagnostics, &scope)?;
+        return Ok(ExitCode::from(1));
+    }
+    let plan =
+        Plan::new(&repo, &loaded).context("cannot map the repository to registry subjects")?;
+    runtime()?.block_on(async {
+        let connection = Connection::open(
+            &repo.project,
+            &repo.config,
+            args.registry.as_deref(),
+            &args.connection,
+        )
+        .await?;
+        let outcome = publish_to(&args, &repo, &plan, &connection).await;
+        connection.close().await;
+        outcome
+    })
+}
+
+async fn publish_to(
+    args: &PublishArgs,
+    repo: &Repository,
+    plan: &Plan,
+    connection: &Connection,
+) -> anyhow::Result<ExitCode> {
+    let client = &connection.client;
+    let concurrency = usize::from(args.connection.concurrency);
+    let snapshot = Snapshot::fetch(client, plan, concurrency)
+        .await
+        .with_context(|| format!("cannot read {}", connection.name))?;
+    let reconciled = publish::reconcile(plan, &snapshot);
+    let mut findings = reconciled.drift.clone();
+    findings.extend(
+        publish::preflight(
+            client,
+            plan,
+            &snapshot,
+            &reconciled,
+            tidings_schema::compat::Options {
+                policy: repo.config.policy,
+            },
+            concurrency,
+        )
+        .await
+        .with_context(|| format!("cannot check against {}", connection.name))?,
+    );
+    if !findings.is_empty() {
+        let diagnostics: Vec<_> = findings
+            .iter()
+            .map(super::check::registry_diagnostic)
+            .collect();
+        let scope = Scope {
+            command: "publish",
+            events: repo.events.iter().map(|e| e.key()).collect(),
+        };
+        eprintln!(
+            "error: {} would not take every new version; nothing was registered",
+            connection.name
+        );
+        diagnostics::print(crate::cli::ReportFormat::Text, &diagnostics, &scope)?;
+        return Ok(ExitCode::from(1));
+    }
+    if args.dry_run {
+        let rows = planned_rows(plan, &reconciled);
+        print(
+            args.format,
+            connection,
+            &rows,
+            &[],
+            true,
+            client.requests_sent(),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let bar = progress_bar(reconciled.new_versions());
+    let options = PublishOptions {
+        concurrency,
+        set_levels: args.set_levels,
+        progress: bar.clone().map(|bar| {
+            Arc::new(move |row: &Row| {
+                if matches!(
+                    row.outcome,
+                    Outcome::Registered { .. } | Outcome::Failed { .. }
+                ) {
+                    bar.inc(1);
+                }
+            }) as Arc<dyn Fn(&Row) + Send + Sync>
+        }),
+    };
+    let report = publish::publish(client, plan, &reconciled, &options).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    print(
+        args.format,
+        connection,
+        &report.rows,
+        &report.levels_set,
+        false,
+        client.requests_sent(),
+    )?;
+    if report.is_complete() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    Err(incomplete(&report, &connection.name))
+}
+
+fn incomplete(report: &PublishReport, registry: &str) -> anyhow::Error {
+    let failed: Vec<String> = report
+        .rows
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Failed { error } => Some(format!("{} ({}): {error}", r.subject, r.file)),
+            _ => None,
+        })
+        .collect();
+    let missing = report
+        .rows
+        .iter()
+        .filter(|r| {
+            !matches!(
+                r.outcome,
+                Outcome::AlreadyThere { .. } | Outcome::Registered { .. }
+            )
+        })
+        .count();
+    anyhow::anyhow!(
+        "{registry} failed midway: {} version(s) registered by this run, {missing} not registered (the table above says which); run `tidings publish` again to finish{}",
+        report.registered(),
+        failed
+            .iter()
+            .map(|f| format!("\n  caused by: {f}"))
+            .collect::<String>()
+    )
+}
+
+fn planned_rows(plan: &Plan, reconciled: &Reconciled) -> Vec<Row> {
+    plan.subjects
+        .iter()
+        .zip(&reconciled.standings)
+        .flat_map(|(s, row)| {
+            s.versions.iter().zip(row).map(|(v, standing)| Row {
+                subject: s.subject.clone(),
+                file: v.file.clone(),
+                repository_version: v.number,
+                outcome: match *standing {
+                    Standing::Published { version, id } => Outcome::AlreadyThere { version, id },
+                    Standing::New => Outcome::NotAttempted,
+                },
+            })
+        })
+        .collect()
+}
+
+/// A progress bar on a terminal (stderr), for runs with something to register.
+fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
+    if total == 0 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("registering {bar:30} {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+fn print(
+    format: Format,
+    connection: &Connection,
+    rows: &[Row],
+    levels_set: &[(String, String)],
+    dry_run: bool,
+    requests: u64,
+) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let document = json!({
+                "registry": connection.name,
+                "dry_run": dry_run,
+                "complete": rows.iter().all(|r| matches!(r.outcome, Outcome::AlreadyThere { .. } | Outcome::Registered { .. })),
+                "levels_set": levels_set.iter().map(|(s, l)| json!({"subject": s, "compatibility": l})).collect::<Vec<_>>(),
+                "versions": rows,
+                "requests": requests,
+            });
+            writeln!(out, "{document:#}")?;
+        }
+        Format::Text => {
+            for (subject, level) in levels_set {
+                writeln!(out, "set compatibility of {subject} to {level}")?;
+            }
+            let width = rows
+                .iter()
+                .map(|r| r.subject.len())
+                .max()
+                .unwrap_or(7)
+                .max(7);
+            writeln!(
+                out,
+                "{:width$}  {:>4}  {:>8}  {:>6}  STATUS",
+                "SUBJECT", "FILE", "REGISTRY", "ID"
+            )?;
+            for row in rows {
+                let (version, id, status) = match &row.outcome {
+                    Outcome::AlreadyThere { version, id } => (
+                        version.to_string(),
+                        id.to_string(),
+                        "already there".to_owned(),
+                    ),
+                    Outcome::Registered { version, id } => {
+                        (version.to_string(), id.to_string(), "new".to_owned())
+                    }
+                    Outcome::NotAttempted if dry_run => {
+                        ("-".into(), "-".into(), "would register".to_owned())
+                    }
+                    Outcome::NotAttempted => ("-".into(), "-".into(), "not registered".to_owned()),
+                    Outcome::Failed { error } => {
+                        ("-".into(), "-".into(), format!("FAILED: {error}"))
+                    }
+                };
+                writeln!(
+                    out,
+                    "{:width$}  {:>4}  {version:>8}  {id:>6}  {status}",
+                    row.subject,
+                    format!("v{}", row.repository_version)
+                )?;
+            }
+            let new = rows
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::Registered { .. }))
+                .count();
+            let there = rows
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::AlreadyThere { .. }))
+                .count();
+            let pending = rows.len() - new - there;
+            if dry_run {
+                writeln!(out, "publish --dry-run: {pending} version(s) would be registered in {}, {there} already there", connection.name)?;
+            } else {
+                writeln!(out, "publish: {new} version(s) registered in {}, {there} already there, {pending} not registered ({requests} requests)", connection.name)?;
+            }
+        }
+    }
+    out.flush()
+}

@@ -1,0 +1,707 @@
+//! The repository against a registry: [`Plan`] (what the repository wants there),
+//! [`Snapshot`] (what the registry holds), [`reconcile`] (which versions are published, which
+//! are new, what drifted), [`preflight`] (would the registry accept the new ones) and
+//! [`publish`] (register them, referenced subjects first, all or nothing up front).
+
+mod plan;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tidings_schema::compat::{check_with, Level, Options, SchemaDoc};
+
+pub use plan::{Plan, PlanError, PlannedSubject, PlannedVersion, Source};
+
+use crate::client::{Client, NewSchema, Reference, SubjectVersion, VersionRef};
+use crate::error::Error;
+use crate::local::canonical;
+
+/// How many requests run at once unless configured.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// What the registry holds for the plan's subjects: live versions with their schemas.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// Versions by subject, oldest first; subjects the registry lacks are absent.
+    pub versions: HashMap<String, Vec<SubjectVersion>>,
+}
+
+impl Snapshot {
+    /// Reads every planned subject: in one request where the registry lists schemas
+    /// (`GET /schemas`, Confluent 7+, the local registry), else per subject with at most
+    /// `concurrency` requests at once.
+    ///
+    /// # Errors
+    /// A failing or unreachable registry.
+    pub async fn fetch(
+        client: &Client,
+        plan: &Plan,
+        concurrency: usize,
+    ) -> Result<Snapshot, Error> {
+        let wanted: Vec<&str> = plan.subjects.iter().map(|s| s.subject.as_str()).collect();
+        let mut versions: HashMap<String, Vec<SubjectVersion>> = HashMap::new();
+        if let Some(all) = client.all_versions(common_prefix(&wanted)).await? {
+            for v in all {
+                if wanted.contains(&v.subject.as_str()) {
+                    versions.entry(v.subject.clone()).or_default().push(v);
+                }
+            }
+        } else {
+            let found = for_each(
+                concurrency,
+                wanted.iter().map(|s| s.to_string()).collect(),
+                {
+                    let client = client.clone();
+                    move |subject: String| {
+                        let client = client.clone();
+                        async move {
+                            let numbers = match client.versions(&subject, false).await {
+                                Ok(numbers) => numbers,
+                                Err(Error::Api(api)) if api.is_subject_not_found() => Vec::new(),
+                                Err(e) => return Err(e),
+                            };
+                            let mut out = Vec::with_capacity(numbers.len());
+                            for n in numbers {
+                                out.push(client.version(&subject, VersionRef::Number(n)).await?);
+                            }
+                            Ok((subject, out))
+                        }
+                    }
+                },
+            )
+            .await;
+            for result in found {
+                let (subject, list) = result?;
+                if !list.is_empty() {
+                    versions.insert(subject, list);
+                }
+            }
+        }
+        for list in versions.values_mut() {
+            list.sort_by_key(|v| v.version);
+        }
+        Ok(Snapshot { versions })
+    }
+}
+
+/// The longest prefix all subjects share (so `GET /schemas` returns no more than needed).
+fn common_prefix<'a>(subjects: &[&'a str]) -> &'a str {
+    let Some(first) = subjects.first() else {
+        return "";
+    };
+    let mut len = first.len();
+    for s in &subjects[1..] {
+        len = first
+            .bytes()
+            .zip(s.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    while !first.is_char_boundary(len) {
+        len -= 1;
+    }
+    &first[..len]
+}
+
+/// Runs `f` on every item with at most `limit` running at once; results in item order.
+async fn for_each<I, T, F, Fut>(limit: usize, items: Vec<I>, f: F) -> Vec<T>
+where
+    I: Send + 'static,
+    T: Send + 'static,
+    F: Fn(I) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    let permits = Arc::new(tokio::sync::Semaphore::new(limit.max(1)));
+    let mut tasks = Vec::with_capacity(items.len());
+    for item in items {
+        let permits = permits.clone();
+        let work = f(item);
+        tasks.push(tokio::spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            work.await
+        }));
+    }
+    let mut out = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        match task.await {
+            Ok(value) => out.push(value),
+            Err(join) => std::panic::resume_unwind(join.into_panic()),
+        }
+    }
+    out
+}
+
+/// Where a repository version stands in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Standing {
+    /// The registry holds this content as `version`, with `id`.
+    Published {
+        /// The registry's version number.
+        version: u32,
+        /// The global id.
+        id: u32,
+    },
+    /// Not in the registry yet.
+    New,
+}
+
+/// Something to report about the repository and the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `REGISTRY_DRIFT`, `REGISTRY_INCOMPATIBLE`, ...
+    pub rule: &'static str,
+    /// The subject.
+    pub subject: String,
+    /// The repository file concerned.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+/// The plan matched against a snapshot.
+#[derive(Debug, Clone)]
+pub struct Reconciled {
+    /// For each planned subject (plan order), the standing of each version.
+    pub standings: Vec<Vec<Standing>>,
+    /// Registry versions the repository does not have (published content changed or removed).
+    pub drift: Vec<Finding>,
+}
+
+impl Reconciled {
+    /// How many versions are new.
+    pub fn new_versions(&self) -> usize {
+        self.standings
+            .iter()
+            .flatten()
+            .filter(|s| **s == Standing::New)
+            .count()
+    }
+}
+
+/// Matches repository versions with registry versions by content (canonical JSON: formatting
+/// and key order do not count).
+pub fn reconcile(plan: &Plan, snapshot: &Snapshot) -> Reconciled {
+    let mut standings = Vec::with_capacity(plan.subjects.len());
+    let mut drift = Vec::new();
+    for subject in &plan.subjects {
+        let registered = snapshot
+            .versions
+            .get(&subject.subject)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let forms: Vec<Option<String>> = registered
+            .iter()
+            .map(|v| canonical(&v.schema).ok())
+            .collect();
+        let mut matched = vec![false; registered.len()];
+        let mut row = Vec::with_capacity(subject.versions.len());
+        for version in &subject.versions {
+            let form = canonical(&version.schema).ok();
+            let hit = registered
+                .iter()
+                .zip(&forms)
+                .enumerate()
+                .find(|(_, (r, f))| f.is_some() && *f == &form && same_type(r, version));
+            row.push(match hit {
+                Some((i, (r, _))) => {
+                    matched[i] = true;
+                    Standing::Published {
+                        version: r.version,
+                        id: r.id,
+                    }
+                }
+                None => Standing::New,
+            });
+        }
+        for (r, _) in registered.iter().zip(&matched).filter(|(_, m)| !**m) {
+            let latest_file = subject
+                .versions
+                .last()
+                .map(|v| v.file.clone())
+                .unwrap_or_default();
+            drift.push(Finding {
+                rule: "REGISTRY_DRIFT",
+                subject: subject.subject.clone(),
+                file: latest_file,
+                message: format!(
+                    "the registry has version {} (id {}) of `{}`, and no file of {} has that content: a published version was changed or removed",
+                    r.version, r.id, subject.subject, subject.source
+                ),
+                hint: "restore the published file from git (`tidings check --against <published ref>` shows what changed); changes go in a new version file".into(),
+            });
+        }
+        if let Some(last_published) = row.iter().rposition(|s| *s != Standing::New) {
+            if let Some(gap) = row[..last_published]
+                .iter()
+                .position(|s| *s == Standing::New)
+            {
+                drift.push(Finding {
+                    rule: "REGISTRY_VERSION_GAP",
+                    subject: subject.subject.clone(),
+                    file: subject.versions[gap].file.clone(),
+                    message: format!(
+                        "v{} is not in the registry although a later version is: registering it now would make it the latest",
+                        subject.versions[gap].number
+                    ),
+                    hint: "versions are published in order; if it was deleted from the registry on purpose, delete the file too".into(),
+                });
+            }
+        }
+        standings.push(row);
+    }
+    Reconciled { standings, drift }
+}
+
+fn same_type(registered: &SubjectVersion, version: &PlannedVersion) -> bool {
+    registered
+        .schema_type
+        .eq_ignore_ascii_case(version.schema_type.as_deref().unwrap_or("AVRO"))
+}
+
+/// The schema to send for a version, with its references' registry versions.
+fn new_schema(
+    version: &PlannedVersion,
+    reference_versions: &HashMap<String, u32>,
+) -> Option<NewSchema> {
+    let mut references = Vec::with_capacity(version.references.len());
+    for (name, subject) in &version.references {
+        references.push(Reference {
+            name: name.clone(),
+            subject: subject.clone(),
+            version: *reference_versions.get(subject)?,
+        });
+    }
+    Some(NewSchema {
+        schema: version.schema.clone(),
+        schema_type: version.schema_type.clone(),
+        references,
+    })
+}
+
+/// The registry version each shared subject's current content has, where published.
+fn published_reference_versions(plan: &Plan, reconciled: &Reconciled) -> HashMap<String, u32> {
+    plan.subjects
+        .iter()
+        .zip(&reconciled.standings)
+        .filter_map(|(s, row)| match row.last() {
+            Some(Standing::Published { version, .. }) => Some((s.subject.clone(), *version)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Would the registry accept every new version? For each subject with new versions: the
+/// registry's level (its own, else its global one), the registry's own verdict on the first
+/// new version where its references are already registered, and tidings' engine on every new
+/// version against the ones before it at that level. When the registry says "incompatible"
+/// without reasons, the engine's findings explain it.
+///
+/// # Errors
+/// A failing or unreachable registry.
+pub async fn preflight(
+    client: &Client,
+    plan: &Plan,
+    snapshot: &Snapshot,
+    reconciled: &Reconciled,
+    options: Options,
+    concurrency: usize,
+) -> Result<Vec<Finding>, Error> {
+    let references = Arc::new(published_reference_versions(plan, reconciled));
+    let global: Arc<tokio::sync::OnceCell<Level>> = Arc::default();
+    let mut jobs = Vec::new();
+    for (index, (subject, row)) in plan.subjects.iter().zip(&reconciled.standings).enumerate() {
+        if row.contains(&Standing::New) {
+            jobs.push((
+                index,
+                subject.clone(),
+                row.clone(),
+                snapshot.versions.contains_key(&subject.subject),
+            ));
+        }
+    }
+    let results = for_each(concurrency, jobs, {
+        let client = client.clone();
+        move |(_, subject, row, exists): (usize, PlannedSubject, Vec<Standing>, bool)| {
+            let client = client.clone();
+            let references = references.clone();
+            let global = global.clone();
+            async move {
+                let level = match client.config(Some(&subject.subject)).await? {
+                    Some(level) => level.parse().unwrap_or(Level::Backward),
+                    None => *global
+                        .get_or_try_init(|| async {
+                            Ok::<_, Error>(
+                                client
+                                    .config(None)
+                                    .await?
+                                    .and_then(|l| l.parse().ok())
+                                    .unwrap_or(Level::Backward),
+                            )
+                        })
+                        .await?,
+                };
+                let mut findings = Vec::new();
+                let mut asked_registry = false;
+                for (i, standing) in row.iter().enumerate() {
+                    if *standing != Standing::New {
+                        continue;
+                    }
+                    let version = &subject.versions[i];
+                    let previous: Vec<SchemaDoc> = subject.versions[..i].iter().map(|v| v.doc.clone()).collect();
+                    let report = check_with(&previous, &version.doc, level, options);
+                    let ours: Vec<String> = report
+                        .findings
+                        .iter()
+                        .map(|f| format!("{} at {}: {}", f.rule, f.new.path, f.message))
+                        .collect();
+                    let mut verdict = None;
+                    if exists && !asked_registry {
+                        asked_registry = true;
+                        if let Some(schema) = new_schema(version, &references) {
+                            verdict = Some(match client.test_compatibility_all(&subject.subject, &schema, true).await? {
+                                Some(v) => v,
+                                None => client.test_compatibility(&subject.subject, VersionRef::Latest, &schema, true).await?,
+                            });
+                        }
+                    }
+                    let reasons = match verdict {
+                        Some(v) if v.is_compatible => Vec::new(),
+                        Some(v) if !v.messages.is_empty() => v.messages,
+                        Some(_) if ours.is_empty() => vec!["the registry gave no reason, and tidings' engine finds none at this level".into()],
+                        _ => ours,
+                    };
+                    if !reasons.is_empty() {
+                        findings.push(Finding {
+                            rule: "REGISTRY_INCOMPATIBLE",
+                            subject: subject.subject.clone(),
+                            file: version.file.clone(),
+                            message: format!(
+                                "v{} would be refused by the registry, whose level for `{}` is {level}: {}",
+                                version.number,
+                                subject.subject,
+                                reasons.join("; ")
+                            ),
+                            hint: "make the change compatible (a default, an optional field), or agree a new subject for a breaking change".into(),
+                        });
+                    }
+                }
+                Ok::<_, Error>(findings)
+            }
+        }
+    })
+    .await;
+    let mut findings = Vec::new();
+    for result in results {
+        findings.extend(result?);
+    }
+    Ok(findings)
+}
+
+/// How `publish` runs.
+#[derive(Clone)]
+pub struct PublishOptions {
+    /// Requests at once (default 8).
+    pub concurrency: usize,
+    /// Before registering, set each subject's level to the configured one where it differs.
+    pub set_levels: bool,
+    /// Called after each version is registered (or found already there).
+    pub progress: Option<Arc<dyn Fn(&Row) + Send + Sync>>,
+}
+
+impl Default for PublishOptions {
+    fn default() -> Self {
+        PublishOptions {
+            concurrency: DEFAULT_CONCURRENCY,
+            set_levels: false,
+            progress: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for PublishOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublishOptions")
+            .field("concurrency", &self.concurrency)
+            .field("set_levels", &self.set_levels)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What happened to one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The registry already held it.
+    AlreadyThere {
+        /// Registry version.
+        version: u32,
+        /// Global id.
+        id: u32,
+    },
+    /// Registered now.
+    Registered {
+        /// Registry version.
+        version: u32,
+        /// Global id.
+        id: u32,
+    },
+    /// Registering it failed.
+    Failed {
+        /// Why.
+        error: String,
+    },
+    /// Not tried, because something failed before it.
+    NotAttempted,
+}
+
+/// One line of the summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The subject.
+    pub subject: String,
+    /// The repository file.
+    pub file: String,
+    /// `N` of `vN`.
+    pub repository_version: u32,
+    /// What happened.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// The summary of a publish.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PublishReport {
+    /// One row per version, in plan order.
+    pub rows: Vec<Row>,
+    /// Levels set before registering: `(subject, level)`.
+    pub levels_set: Vec<(String, String)>,
+}
+
+impl PublishReport {
+    /// Whether every version is in the registry now.
+    pub fn is_complete(&self) -> bool {
+        self.rows.iter().all(|r| {
+            matches!(
+                r.outcome,
+                Outcome::AlreadyThere { .. } | Outcome::Registered { .. }
+            )
+        })
+    }
+
+    /// How many versions were registered by this run.
+    pub fn registered(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Registered { .. }))
+            .count()
+    }
+}
+
+/// Registers every new version, tier by tier (a subject after those it refers to), subjects of
+/// a tier concurrently, each subject's versions in order. The caller has run [`preflight`]
+/// and checked that nothing drifted. After a failure nothing more is started; in-flight
+/// registrations finish, and the report says what was registered and what was not. Running it
+/// again completes the job: what is already there is recognised by content.
+pub async fn publish(
+    client: &Client,
+    plan: &Plan,
+    reconciled: &Reconciled,
+    options: &PublishOptions,
+) -> PublishReport {
+    let mut report = PublishReport::default();
+    let reference_versions = Arc::new(Mutex::new(published_reference_versions(plan, reconciled)));
+    let failed = Arc::new(AtomicBool::new(false));
+    let mut rows: Vec<Vec<Row>> = plan
+        .subjects
+        .iter()
+        .zip(&reconciled.standings)
+        .map(|(s, row)| {
+            s.versions
+                .iter()
+                .zip(row)
+                .map(|(v, standing)| Row {
+                    subject: s.subject.clone(),
+                    file: v.file.clone(),
+                    repository_version: v.number,
+                    outcome: match *standing {
+                        Standing::Published { version, id } => {
+                            Outcome::AlreadyThere { version, id }
+                        }
+                        Standing::New => Outcome::NotAttempted,
+                    },
+                })
+                .collect()
+        })
+        .collect();
+    if let Some(progress) = &options.progress {
+        rows.iter()
+            .flatten()
+            .filter(|r| r.outcome != Outcome::NotAttempted)
+            .for_each(|r| progress(r));
+    }
+
+    if options.set_levels {
+        match set_levels(client, plan, options.concurrency).await {
+            Ok(set) => report.levels_set = set,
+            Err(e) => {
+                failed.store(true, Ordering::SeqCst);
+                for row in rows
+                    .iter_mut()
+                    .flatten()
+                    .filter(|r| r.outcome == Outcome::NotAttempted)
+                {
+                    row.outcome = Outcome::Failed {
+                        error: format!("setting compatibility levels failed first: {e}"),
+                    };
+                    break;
+                }
+            }
+        }
+    }
+
+    let max_depth = plan.subjects.iter().map(|s| s.depth).max().unwrap_or(0);
+    for depth in 0..=max_depth {
+        if failed.load(Ordering::SeqCst) {
+            break;
+        }
+        let jobs: Vec<(usize, PlannedSubject, Vec<Row>)> = plan
+            .subjects
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                s.depth == depth && rows[*i].iter().any(|r| r.outcome == Outcome::NotAttempted)
+            })
+            .map(|(i, s)| (i, s.clone(), rows[i].clone()))
+            .collect();
+        let done = for_each(options.concurrency, jobs, {
+            let client = client.clone();
+            let reference_versions = reference_versions.clone();
+            let failed = failed.clone();
+            let progress = options.progress.clone();
+            move |(index, subject, mut row): (usize, PlannedSubject, Vec<Row>)| {
+                let client = client.clone();
+                let reference_versions = reference_versions.clone();
+                let failed = failed.clone();
+                let progress = progress.clone();
+                async move {
+                    for (version, line) in subject.versions.iter().zip(row.iter_mut()) {
+                        if line.outcome != Outcome::NotAttempted {
+                            continue;
+                        }
+                        if failed.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        let schema = {
+                            let known =
+                                reference_versions.lock().unwrap_or_else(|p| p.into_inner());
+                            new_schema(version, &known)
+                        };
+                        let outcome = match schema {
+                            None => Outcome::Failed {
+                                error: "a schema it refers to is not registered".into(),
+                            },
+                            Some(schema) => register_one(&client, &subject.subject, &schema).await,
+                        };
+                        if let Outcome::Registered { version: v, .. } = outcome {
+                            reference_versions
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .insert(subject.subject.clone(), v);
+                        } else {
+                            failed.store(true, Ordering::SeqCst);
+                        }
+                        line.outcome = outcome;
+                        if let Some(progress) = &progress {
+                            progress(line);
+                        }
+                    }
+                    (index, row)
+                }
+            }
+        })
+        .await;
+        for (index, row) in done {
+            rows[index] = row;
+        }
+    }
+    report.rows = rows.into_iter().flatten().collect();
+    report
+}
+
+/// Registers a schema, then asks which version it became (the registration answer has only
+/// the id).
+async fn register_one(client: &Client, subject: &str, schema: &NewSchema) -> Outcome {
+    let id = match client.register(subject, schema, false).await {
+        Ok(id) => id,
+        Err(e) => {
+            return Outcome::Failed {
+                error: e.to_string(),
+            }
+        }
+    };
+    match client.lookup(subject, schema, false).await {
+        Ok(found) => Outcome::Registered {
+            version: found.version,
+            id,
+        },
+        Err(e) => Outcome::Failed {
+            error: format!("registered as id {id}, but its version could not be read back: {e}"),
+        },
+    }
+}
+
+/// Sets each subject's level to the configured one where the registry's differs.
+async fn set_levels(
+    client: &Client,
+    plan: &Plan,
+    concurrency: usize,
+) -> Result<Vec<(String, String)>, Error> {
+    let jobs: Vec<(String, Level)> = plan
+        .subjects
+        .iter()
+        .map(|s| (s.subject.clone(), s.level))
+        .collect();
+    let results = for_each(concurrency, jobs, {
+        let client = client.clone();
+        move |(subject, level): (String, Level)| {
+            let client = client.clone();
+            async move {
+                let current = client.config(Some(&subject)).await?;
+                if current.as_deref() == Some(level.as_str()) {
+                    return Ok(None);
+                }
+                client.set_config(Some(&subject), level.as_str()).await?;
+                Ok::<_, Error>(Some((subject, level.as_str().to_owned())))
+            }
+        }
+    })
+    .await;
+    let mut set = Vec::new();
+    for r in results {
+        set.extend(r?);
+    }
+    Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_prefixes() {
+        assert_eq!(
+            common_prefix(&["orders.a-value", "orders.b-value"]),
+            "orders."
+        );
+        assert_eq!(common_prefix(&["a"]), "a");
+        assert_eq!(common_prefix(&["x", "y"]), "");
+        assert_eq!(common_prefix(&[]), "");
+        assert_eq!(common_prefix(&["é1", "é2"]), "é");
+    }
+}
