@@ -1,0 +1,258 @@
+//! `publish` of the sample repository over real HTTP: to the local server; through a proxy that
+//! lets the registry die after some registrations; through one that answers too late (the
+//! registration happened, the client never heard). Every time: the report says exactly what
+//! was registered, the next run completes the job, and nothing is registered twice.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use tidings_registry::local::server::LocalServer;
+use tidings_registry::publish::{self, Outcome, Plan, PublishOptions, Snapshot};
+use tidings_registry::{Client, ClientBuilder, RetryPolicy};
+use tidings_schema::repo::Repository;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The sample repository, copied.
+fn sample() -> (tempfile::TempDir, Plan) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root.join("schemas"), &dir.path().join("schemas"));
+    std::fs::copy(root.join("tidings.toml"), dir.path().join("tidings.toml")).unwrap();
+    let repo = Repository::open(dir.path()).unwrap();
+    let loaded = repo.load();
+    let plan = Plan::new(&repo, &loaded).unwrap();
+    (dir, plan)
+}
+
+fn total_versions(plan: &Plan) -> usize {
+    plan.subjects.iter().map(|s| s.versions.len()).sum()
+}
+
+/// Publishes as the CLI does (snapshot, reconcile, preflight, publish).
+async fn run(client: &Client, plan: &Plan) -> publish::PublishReport {
+    let snapshot = Snapshot::fetch(client, plan, 8).await.unwrap();
+    let reconciled = publish::reconcile(plan, &snapshot);
+    assert!(reconciled.drift.is_empty(), "{:?}", reconciled.drift);
+    let findings = publish::preflight(client, plan, &snapshot, &reconciled, Default::default(), 8)
+        .await
+        .unwrap();
+    assert!(findings.is_empty(), "{findings:?}");
+    publish::publish(client, plan, &reconciled, &PublishOptions::default()).await
+}
+
+/// Every version the registry holds for the plan's subjects.
+async fn registry_versions(client: &Client, plan: &Plan) -> usize {
+    let snapshot = Snapshot::fetch(client, plan, 8).await.unwrap();
+    snapshot.versions.values().map(Vec::len).sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publishes_everything_once_and_then_nothing() {
+    let (_dir, plan) = sample();
+    let data = tempfile::tempdir().unwrap();
+    let server = LocalServer::start(data.path()).await.unwrap();
+    let client = ClientBuilder::new(server.url()).build().unwrap();
+
+    let report = run(&client, &plan).await;
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(report.registered(), total_versions(&plan));
+    // Referenced subjects got their versions before the schemas that use them.
+    let position = |subject: &str| {
+        report
+            .rows
+            .iter()
+            .position(|r| r.subject == subject)
+            .unwrap()
+    };
+    assert!(position("com.tidings.shared.Money") < position("orders.order_paid-value"));
+    assert!(position("_shared/money.json") < position("payments.payment_link_created-value"));
+
+    let before = client.requests_sent();
+    let again = run(&client, &plan).await;
+    assert_eq!(again.registered(), 0);
+    assert!(again
+        .rows
+        .iter()
+        .all(|r| matches!(r.outcome, Outcome::AlreadyThere { .. })));
+    assert_eq!(
+        client.requests_sent() - before,
+        1,
+        "an unchanged repository costs one request"
+    );
+    assert_eq!(
+        registry_versions(&client, &plan).await,
+        total_versions(&plan)
+    );
+    server.stop().await;
+}
+
+/// What the proxy does with the n-th registration (from 0).
+#[derive(Clone, Copy)]
+enum Fault {
+    /// Registrations after the first `n` get a 500, as if the registry died.
+    DiesAfter(usize),
+    /// Registration `n` is forwarded, and its answer arrives after the client gave up.
+    AnswerTooLate(usize),
+}
+
+/// A proxy on 127.0.0.1 in front of `upstream` that misbehaves on registrations.
+async fn proxy(upstream: String, fault: Fault) -> (String, tokio::task::JoinHandle<()>) {
+    let registrations = Arc::new(AtomicUsize::new(0));
+    let http = reqwest::Client::new();
+    let app = axum::Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let registrations = registrations.clone();
+            let http = http.clone();
+            let upstream = upstream.clone();
+            async move {
+                let is_registration = method == Method::POST
+                    && uri.path().starts_with("/subjects/")
+                    && uri.path().ends_with("/versions");
+                let n = if is_registration {
+                    Some(registrations.fetch_add(1, Ordering::SeqCst))
+                } else {
+                    None
+                };
+                if let (Fault::DiesAfter(limit), Some(n)) = (fault, n) {
+                    if n >= limit {
+                        return (
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            r#"{"error_code": 50001, "message": "store died"}"#.to_owned(),
+                        );
+                    }
+                }
+                let mut request = http.request(method, format!("{upstream}{uri}")).body(body);
+                if let Some(ct) = headers.get("content-type") {
+                    request = request.header("content-type", ct.to_str().unwrap());
+                }
+                let answer = request.send().await.unwrap();
+                let status = StatusCode::from_u16(answer.status().as_u16()).unwrap();
+                let text = answer.text().await.unwrap();
+                if let (Fault::AnswerTooLate(which), Some(n)) = (fault, n) {
+                    if n == which {
+                        tokio::time::sleep(Duration::from_secs(2)).await;
+                    }
+                }
+                (status, text)
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (url, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registry_that_dies_midway_leaves_an_exact_report_and_the_next_run_finishes() {
+    let (_dir, plan) = sample();
+    let data = tempfile::tempdir().unwrap();
+    let server = LocalServer::start(data.path()).await.unwrap();
+    let (url, proxy_task) = proxy(server.url(), Fault::DiesAfter(10)).await;
+    let quick = RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+    };
+    let dying = ClientBuilder::new(url).retry(quick).build().unwrap();
+
+    let report = run(&dying, &plan).await;
+    assert!(!report.is_complete());
+    let registered: Vec<_> = report
+        .rows
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Registered { .. }))
+        .collect();
+    assert_eq!(
+        registered.len(),
+        10,
+        "exactly the registrations the registry took"
+    );
+    assert!(report
+        .rows
+        .iter()
+        .any(|r| matches!(&r.outcome, Outcome::Failed { error } if error.contains("50001"))));
+    assert!(report
+        .rows
+        .iter()
+        .any(|r| r.outcome == Outcome::NotAttempted));
+
+    // The registry holds exactly what the report says.
+    let direct = ClientBuilder::new(server.url()).build().unwrap();
+    assert_eq!(registry_versions(&direct, &plan).await, 10);
+    for row in &registered {
+        let Outcome::Registered { version, id } = row.outcome else {
+            unreachable!()
+        };
+        let held = direct
+            .version(&row.subject, tidings_registry::VersionRef::Number(version))
+            .await
+            .unwrap();
+        assert_eq!(held.id, id);
+    }
+
+    // The next run completes the job, registering only the rest.
+    let finish = run(&direct, &plan).await;
+    assert!(finish.is_complete(), "{finish:?}");
+    assert_eq!(finish.registered(), total_versions(&plan) - 10);
+    assert_eq!(
+        registry_versions(&direct, &plan).await,
+        total_versions(&plan)
+    );
+    proxy_task.abort();
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_lost_to_a_timeout_is_retried_without_registering_twice() {
+    let (_dir, plan) = sample();
+    let data = tempfile::tempdir().unwrap();
+    let server = LocalServer::start(data.path()).await.unwrap();
+    let (url, proxy_task) = proxy(server.url(), Fault::AnswerTooLate(3)).await;
+    let client = ClientBuilder::new(url)
+        .timeout(Duration::from_millis(500))
+        .retry(RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(20),
+        })
+        .build()
+        .unwrap();
+    let report = run(&client, &plan).await;
+    assert!(report.is_complete(), "{report:?}");
+    // The registration whose answer was lost was sent again and got the same id back.
+    let direct = ClientBuilder::new(server.url()).build().unwrap();
+    assert_eq!(
+        registry_versions(&direct, &plan).await,
+        total_versions(&plan)
+    );
+    let ids: std::collections::HashSet<u32> = report
+        .rows
+        .iter()
+        .map(|r| match r.outcome {
+            Outcome::Registered { id, .. } => id,
+            _ => panic!("{r:?}"),
+        })
+        .collect();
+    assert_eq!(ids.len(), total_versions(&plan), "one id per version");
+    proxy_task.abort();
+    server.stop().await;
+}
