@@ -1,0 +1,310 @@
+//! `tidings publish`, `tidings check --registry` and `tidings registry serve`, as processes:
+//! the embedded local registry by default, a served one by URL, two processes writing to one
+//! registry at once, all-or-nothing refusals, an unreachable registry.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{repo_root, stderr, stdout, tidings, write};
+use serde_json::Value;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn sample_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo_root().join("schemas"), &dir.path().join("schemas"));
+    std::fs::copy(
+        repo_root().join("tidings.toml"),
+        dir.path().join("tidings.toml"),
+    )
+    .unwrap();
+    dir
+}
+
+/// The versions of a `publish --format json` run, by status.
+fn statuses(output: &std::process::Output) -> BTreeMap<String, usize> {
+    let report: Value = serde_json::from_str(&stdout(output))
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(output), stderr(output)));
+    let mut counts = BTreeMap::new();
+    for row in report["versions"].as_array().unwrap() {
+        *counts
+            .entry(row["status"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+    }
+    counts
+}
+
+const SAMPLE_VERSIONS: usize = 45;
+
+#[test]
+fn publish_to_the_local_registry_once_then_nothing_to_do() {
+    let project = sample_project();
+    let dir = project.path();
+    let dry = tidings(&["publish", "--dry-run"], dir);
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains(&format!("{SAMPLE_VERSIONS} version(s) would be registered")));
+    assert!(
+        !dir.join(".tidings/registry/log.jsonl").exists()
+            || std::fs::read_to_string(dir.join(".tidings/registry/log.jsonl"))
+                .unwrap()
+                .is_empty(),
+        "a dry run registers nothing"
+    );
+
+    let first = tidings(&["publish", "--format", "json"], dir);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(
+        statuses(&first),
+        BTreeMap::from([("registered".to_owned(), SAMPLE_VERSIONS)])
+    );
+
+    let again = tidings(&["publish", "--format", "json"], dir);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(
+        statuses(&again),
+        BTreeMap::from([("already_there".to_owned(), SAMPLE_VERSIONS)])
+    );
+    let report: Value = serde_json::from_str(&stdout(&again)).unwrap();
+    assert_eq!(report["requests"], 1);
+
+    let check = tidings(&["check", "--registry"], dir);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+}
+
+/// `tidings registry serve` on a free port, killed when dropped.
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(dir: &Path) -> (Served, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args([
+            "registry",
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let served = Served(child);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (served, format!("http://127.0.0.1:{port}"))
+}
+
+#[test]
+fn two_processes_publish_into_one_registry_at_once() {
+    let project = sample_project();
+    let dir = project.path().to_path_buf();
+    // One process serves the project's registry over HTTP; another opens the same folder
+    // itself. Both publish at the same time.
+    let (_served, url) = serve(&dir);
+    let spawn = |args: Vec<String>| {
+        Command::new(env!("CARGO_BIN_EXE_tidings"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let (over_http, in_process) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| {
+            spawn(vec![
+                "publish".into(),
+                "--registry".into(),
+                url.clone(),
+                "--format".into(),
+                "json".into(),
+            ])
+        });
+        let b = scope.spawn(|| spawn(vec!["publish".into(), "--format".into(), "json".into()]));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    for output in [&over_http, &in_process] {
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
+    }
+
+    // Afterwards: every version once, one id per distinct schema, whoever registered it.
+    let after = tidings(&["publish", "--format", "json"], &dir);
+    assert_eq!(
+        statuses(&after),
+        BTreeMap::from([("already_there".to_owned(), SAMPLE_VERSIONS)])
+    );
+    let report: Value = serde_json::from_str(&stdout(&after)).unwrap();
+    let ids: HashSet<u64> = report["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), SAMPLE_VERSIONS);
+    let log = std::fs::read_to_string(dir.join(".tidings/registry/log.jsonl")).unwrap();
+    let versions = log
+        .lines()
+        .filter(|l| l.starts_with("{\"version\""))
+        .count();
+    assert_eq!(versions, SAMPLE_VERSIONS, "no version registered twice");
+    // Both processes saw the same ids for the versions they both reported.
+    for output in [&over_http, &in_process] {
+        let theirs: Value = serde_json::from_str(&stdout(output)).unwrap();
+        for (mine, final_row) in theirs["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(report["versions"].as_array().unwrap())
+        {
+            assert_eq!(mine["id"], final_row["id"], "{mine}");
+        }
+    }
+}
+
+#[test]
+fn one_refused_version_means_nothing_is_registered() {
+    let project = sample_project();
+    let dir = project.path();
+    assert_eq!(tidings(&["publish"], dir).status.code(), Some(0));
+
+    // A compatible new version of one event, and a change of another that the project allows
+    // (level NONE) but the registry, at its default BACKWARD, refuses.
+    let v2 = std::fs::read_to_string(dir.join("schemas/orders/order_paid/v2.avsc")).unwrap();
+    let mut doc: Value = serde_json::from_str(&v2).unwrap();
+    doc["fields"].as_array_mut().unwrap().push(serde_json::json!({"name": "tip_minor", "type": ["null", "long"], "default": null, "doc": "A tip, in minor units."}));
+    write(
+        dir,
+        "schemas/orders/order_paid/v3.avsc",
+        &serde_json::to_string_pretty(&doc).unwrap(),
+    );
+    let shipped =
+        std::fs::read_to_string(dir.join("schemas/orders/order_shipped/v1.avsc")).unwrap();
+    let mut doc: Value = serde_json::from_str(&shipped).unwrap();
+    doc["fields"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"name": "carrier_code", "type": "string", "doc": "The carrier."}));
+    write(
+        dir,
+        "schemas/orders/order_shipped/v2.avsc",
+        &serde_json::to_string_pretty(&doc).unwrap(),
+    );
+    let mut config = std::fs::read_to_string(dir.join("tidings.toml")).unwrap();
+    config.push_str("\n[events.\"orders/order_shipped\"]\ncompatibility = \"NONE\"\n");
+    std::fs::write(dir.join("tidings.toml"), config).unwrap();
+
+    let refused = tidings(&["publish"], dir);
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&refused),
+        stderr(&refused)
+    );
+    assert!(stderr(&refused).contains("nothing was registered"));
+    assert!(
+        stdout(&refused).contains("orders/order_shipped/v2.avsc"),
+        "{}",
+        stdout(&refused)
+    );
+    assert!(stdout(&refused).contains("REGISTRY_INCOMPATIBLE"));
+    assert!(
+        stdout(&refused).contains("carrier_code"),
+        "the registry's reasons: {}",
+        stdout(&refused)
+    );
+
+    let check = tidings(&["check", "--registry", "--format", "json"], dir);
+    assert_eq!(check.status.code(), Some(1));
+    // Nothing moved: the compatible version is not in the registry either.
+    let dry = tidings(&["publish", "--dry-run", "--format", "json"], dir);
+    assert_eq!(dry.status.code(), Some(1));
+    let log = std::fs::read_to_string(dir.join(".tidings/registry/log.jsonl")).unwrap();
+    assert_eq!(
+        log.lines()
+            .filter(|l| l.starts_with("{\"version\""))
+            .count(),
+        SAMPLE_VERSIONS
+    );
+}
+
+#[test]
+fn drift_is_reported_by_check_and_stops_publish() {
+    let project = sample_project();
+    let dir = project.path();
+    assert_eq!(tidings(&["publish"], dir).status.code(), Some(0));
+    // A published version edited in place.
+    let path = dir.join("schemas/identity/user_registered/v1.avsc");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    doc["doc"] = Value::String("Edited after publishing.".into());
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+
+    let check = tidings(&["check", "--registry", "--no-lint"], dir);
+    assert_eq!(check.status.code(), Some(1), "{}", stdout(&check));
+    assert!(
+        stdout(&check).contains("REGISTRY_DRIFT"),
+        "{}",
+        stdout(&check)
+    );
+    assert!(stdout(&check).contains("identity.user_registered-value"));
+    let publish = tidings(&["publish"], dir);
+    assert_eq!(publish.status.code(), Some(1), "{}", stdout(&publish));
+}
+
+#[test]
+fn an_unreachable_registry_is_an_error_with_its_address() {
+    let project = sample_project();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://user:hunter2@127.0.0.1:{port}");
+    let output = tidings(
+        &["publish", "--registry", &url, "--timeout", "2"],
+        project.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+    assert!(err.contains("cannot reach the registry"), "{err}");
+    assert!(!err.contains("hunter2"), "credentials leaked: {err}");
+}
