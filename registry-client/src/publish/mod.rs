@@ -316,7 +316,10 @@ pub async fn preflight(
     let global: Arc<tokio::sync::OnceCell<Level>> = Arc::default();
     let mut jobs = Vec::new();
     for (index, (subject, row)) in plan.subjects.iter().zip(&reconciled.standings).enumerate() {
-        if row.contains(&Standing::New) {
+        let exists = snapshot.versions.contains_key(&subject.subject);
+        let new = row.iter().filter(|s| **s == Standing::New).count();
+        // A subject the registry lacks, with one version to register: nothing to compare.
+        if new > 1 || (new == 1 && exists) {
             jobs.push((
                 index,
                 subject.clone(),

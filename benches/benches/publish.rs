@@ -1,0 +1,151 @@
+//! `tidings publish` of 500 subjects to the local registry over HTTP on 127.0.0.1 (bounded
+//! concurrency, default 8), and `tidings check --registry` of the same 500 subjects once they
+//! are published: the library path the commands take. The request counts are printed.
+
+use std::path::PathBuf;
+
+use tidings_registry::local::server::LocalServer;
+use tidings_registry::publish::{self, Plan, PublishOptions, Snapshot, DEFAULT_CONCURRENCY};
+use tidings_registry::ClientBuilder;
+use tidings_schema::repo::Repository;
+
+const SUBJECTS: usize = 500;
+
+/// A folder removed when dropped.
+struct Dir(PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp(name: &str) -> Dir {
+    let dir = std::env::temp_dir().join(format!("tidings-bench-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    Dir(dir)
+}
+
+static PROJECT: std::sync::OnceLock<(Dir, Plan)> = std::sync::OnceLock::new();
+
+/// 500 events of one version each, half Avro, half JSON Schema.
+fn plan() -> &'static Plan {
+    &PROJECT
+        .get_or_init(|| {
+            let dir = temp("publish-repo");
+            tidings_benches::generate_repository(&dir.0, SUBJECTS, 1);
+            let repo = Repository::open(&dir.0).unwrap();
+            let loaded = repo.load();
+            let plan = Plan::new(&repo, &loaded).unwrap();
+            assert_eq!(plan.subjects.len(), SUBJECTS);
+            (dir, plan)
+        })
+        .1
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Publishes the plan (snapshot, reconcile, preflight, register) as `tidings publish` does;
+/// returns the requests sent.
+async fn publish_all(url: &str, plan: &Plan) -> u64 {
+    let client = ClientBuilder::new(url).build().unwrap();
+    let snapshot = Snapshot::fetch(&client, plan, DEFAULT_CONCURRENCY)
+        .await
+        .unwrap();
+    let reconciled = publish::reconcile(plan, &snapshot);
+    let findings = publish::preflight(
+        &client,
+        plan,
+        &snapshot,
+        &reconciled,
+        Default::default(),
+        DEFAULT_CONCURRENCY,
+    )
+    .await
+    .unwrap();
+    assert!(findings.is_empty());
+    let report = publish::publish(&client, plan, &reconciled, &PublishOptions::default()).await;
+    assert!(report.is_complete());
+    client.requests_sent()
+}
+
+/// `check --registry`: snapshot, reconcile, preflight; returns the requests sent.
+async fn check_all(url: &str, plan: &Plan) -> u64 {
+    let client = ClientBuilder::new(url).build().unwrap();
+    let snapshot = Snapshot::fetch(&client, plan, DEFAULT_CONCURRENCY)
+        .await
+        .unwrap();
+    let reconciled = publish::reconcile(plan, &snapshot);
+    assert_eq!(reconciled.new_versions(), 0);
+    assert!(reconciled.drift.is_empty());
+    let findings = publish::preflight(
+        &client,
+        plan,
+        &snapshot,
+        &reconciled,
+        Default::default(),
+        DEFAULT_CONCURRENCY,
+    )
+    .await
+    .unwrap();
+    assert!(findings.is_empty());
+    client.requests_sent()
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn publish_500_subjects(bencher: divan::Bencher<'_, '_>) {
+    let plan = plan();
+    let rt = runtime();
+    bencher
+        .with_inputs(|| {
+            let data = temp(&format!("publish-data-{}", rand_suffix()));
+            let server = rt.block_on(LocalServer::start(&data.0)).unwrap();
+            (data, server)
+        })
+        .bench_local_values(|(data, server): (Dir, LocalServer)| {
+            rt.block_on(async {
+                publish_all(&server.url(), plan).await;
+                server.stop().await;
+            });
+            data
+        });
+}
+
+#[divan::bench(sample_count = 20)]
+fn check_registry_500_subjects(bencher: divan::Bencher<'_, '_>) {
+    let plan = plan();
+    let rt = runtime();
+    let data = temp("check-data");
+    let server = rt.block_on(LocalServer::start(&data.0)).unwrap();
+    rt.block_on(publish_all(&server.url(), plan));
+    bencher.bench_local(|| rt.block_on(check_all(&server.url(), plan)));
+    rt.block_on(server.stop());
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+fn main() {
+    // The request counts, once, before the timings.
+    let plan = plan();
+    let rt = runtime();
+    let data = temp("counts");
+    let server = rt.block_on(LocalServer::start(&data.0)).unwrap();
+    let published = rt.block_on(publish_all(&server.url(), plan));
+    let checked = rt.block_on(check_all(&server.url(), plan));
+    let republished = rt.block_on(publish_all(&server.url(), plan));
+    rt.block_on(server.stop());
+    println!(
+        "requests: publish of {SUBJECTS} new subjects {published}; check --registry of {SUBJECTS} unchanged subjects {checked}; publish again {republished}"
+    );
+    divan::main();
+}
