@@ -364,3 +364,53 @@ async fn the_client_through_a_life_cycle_and_a_restart() {
     assert_eq!(other, moved_id + 1);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_requests_get_errors_and_the_server_stays_up() {
+    let data = tempfile::tempdir().unwrap();
+    let server = LocalServer::start(data.path()).await.unwrap();
+    let client = ClientBuilder::new(server.url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let deep_avro = format!(
+        "{}\"string\"{}",
+        "{\"type\": \"array\", \"items\": ".repeat(50_000),
+        "}".repeat(50_000)
+    );
+    let deep_json = format!("{}{}", "{\"items\": ".repeat(50_000), "}".repeat(50_000));
+    for schema in [
+        NewSchema::avro(deep_avro),
+        NewSchema::json(deep_json),
+        NewSchema::avro("{\"type\": \"record\""),
+        NewSchema::avro("\u{0}\u{ffff}"),
+        NewSchema {
+            schema_type: Some("PROTOBUF".into()),
+            ..NewSchema::avro("syntax = \"proto3\";")
+        },
+        NewSchema::avro(
+            r#"{"type": "record", "name": "R", "fields": [{"name": "m", "type": "x.Money"}]}"#,
+        )
+        .with_references(vec![Reference {
+            name: "x.Money".into(),
+            subject: "nowhere".into(),
+            version: 7,
+        }]),
+    ] {
+        let err = client.register("s", &schema, false).await.unwrap_err();
+        let api = err.api().unwrap_or_else(|| panic!("{err}"));
+        assert_eq!((api.status, api.error_code), (422, 42201), "{api}");
+    }
+    let http = reqwest::Client::new();
+    let garbage = http
+        .post(format!("{}/subjects/s/versions", server.url()))
+        .header("content-type", "application/json")
+        .body("[1, 2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage.status(), 422);
+    // Still serving, and nothing was stored.
+    assert!(client.subjects(true).await.unwrap().is_empty());
+    server.stop().await;
+}

@@ -109,6 +109,9 @@ enum Fault {
     DiesAfter(usize),
     /// Registration `n` is forwarded, and its answer arrives after the client gave up.
     AnswerTooLate(usize),
+    /// Like Karapace and Redpanda: no `GET /schemas`, no compatibility check against all
+    /// versions, and (like Confluent without `verbose`) verdicts without reasons.
+    OlderRegistry,
 }
 
 /// A proxy on 127.0.0.1 in front of `upstream` that misbehaves on registrations.
@@ -129,6 +132,14 @@ async fn proxy(upstream: String, fault: Fault) -> (String, tokio::task::JoinHand
                 } else {
                     None
                 };
+                let path = uri.path();
+                let all_versions_check =
+                    path.starts_with("/compatibility/") && path.ends_with("/versions");
+                if matches!(fault, Fault::OlderRegistry)
+                    && (path == "/schemas" || all_versions_check)
+                {
+                    return (StatusCode::NOT_FOUND, "\"Not Found\"".to_owned());
+                }
                 if let (Fault::DiesAfter(limit), Some(n)) = (fault, n) {
                     if n >= limit {
                         return (
@@ -143,7 +154,14 @@ async fn proxy(upstream: String, fault: Fault) -> (String, tokio::task::JoinHand
                 }
                 let answer = request.send().await.unwrap();
                 let status = StatusCode::from_u16(answer.status().as_u16()).unwrap();
-                let text = answer.text().await.unwrap();
+                let mut text = answer.text().await.unwrap();
+                if matches!(fault, Fault::OlderRegistry) && path.starts_with("/compatibility/") {
+                    let mut verdict: serde_json::Value = serde_json::from_str(&text).unwrap();
+                    if let Some(map) = verdict.as_object_mut() {
+                        map.remove("messages");
+                    }
+                    text = verdict.to_string();
+                }
                 if let (Fault::AnswerTooLate(which), Some(n)) = (fault, n) {
                     if n == which {
                         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -253,6 +271,77 @@ async fn an_answer_lost_to_a_timeout_is_retried_without_registering_twice() {
         })
         .collect();
     assert_eq!(ids.len(), total_versions(&plan), "one id per version");
+    proxy_task.abort();
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_registry_is_read_per_subject_and_its_silent_refusals_are_explained() {
+    let (dir, plan) = sample();
+    let data = tempfile::tempdir().unwrap();
+    let server = LocalServer::start(data.path()).await.unwrap();
+    let (url, proxy_task) = proxy(server.url(), Fault::OlderRegistry).await;
+    let client = ClientBuilder::new(url).build().unwrap();
+
+    let report = run(&client, &plan).await;
+    assert!(report.is_complete(), "{report:?}");
+    // Unchanged, each subject costs two requests here: its versions, and its one version.
+    let before = client.requests_sent();
+    let snapshot = Snapshot::fetch(&client, &plan, 8).await.unwrap();
+    let single = plan
+        .subjects
+        .iter()
+        .filter(|s| s.versions.len() == 1)
+        .count();
+    let multi: usize = plan
+        .subjects
+        .iter()
+        .filter(|s| s.versions.len() > 1)
+        .map(|s| 1 + s.versions.len())
+        .sum();
+    assert_eq!(
+        (client.requests_sent() - before) as usize,
+        2 * single + 1 + multi
+    );
+    assert_eq!(publish::reconcile(&plan, &snapshot).new_versions(), 0);
+
+    // A version the registry refuses without saying why: tidings' engine says why.
+    let v2 = std::fs::read_to_string(dir.path().join("schemas/orders/order_paid/v2.avsc")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&v2).unwrap();
+    doc["fields"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"name": "tip_minor", "type": "long"}));
+    std::fs::write(
+        dir.path().join("schemas/orders/order_paid/v3.avsc"),
+        doc.to_string(),
+    )
+    .unwrap();
+    let repo = Repository::open(dir.path()).unwrap();
+    let plan = Plan::new(&repo, &repo.load()).unwrap();
+    let snapshot = Snapshot::fetch(&client, &plan, 8).await.unwrap();
+    let reconciled = publish::reconcile(&plan, &snapshot);
+    let findings = publish::preflight(
+        &client,
+        &plan,
+        &snapshot,
+        &reconciled,
+        Default::default(),
+        8,
+    )
+    .await
+    .unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].rule, "REGISTRY_INCOMPATIBLE");
+    assert!(findings[0].file.ends_with("order_paid/v3.avsc"));
+    assert!(
+        findings[0]
+            .message
+            .contains("READER_FIELD_MISSING_DEFAULT_VALUE")
+            && findings[0].message.contains("tip_minor"),
+        "{}",
+        findings[0].message
+    );
     proxy_task.abort();
     server.stop().await;
 }
