@@ -8,7 +8,7 @@ const EXIT_STATUS: &str = "\
 Exit status:
   0  ok: compatible, nothing found
   1  the run worked and found incompatibilities
-  2  error: bad usage, an unreadable or invalid schema";
+  2  error: bad usage, an unreadable or invalid schema, an unreachable registry";
 
 /// Versioned domain events: schema compatibility checks at Confluent's seven levels.
 #[derive(Debug, Parser)]

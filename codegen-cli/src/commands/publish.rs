@@ -158,6 +158,9 @@ fn incomplete(report: &PublishReport, registry: &str) -> anyhow::Error {
             )
         })
         .count();
+    if let Some(failure) = &report.failure {
+        return anyhow::anyhow!("{registry}: {failure}");
+    }
     anyhow::anyhow!(
         "{registry} failed midway: {} version(s) registered by this run, {missing} not registered (the table above says which); run `tidings publish` again to finish{}",
         report.registered(),

@@ -406,6 +406,9 @@ pub async fn preflight(
     Ok(findings)
 }
 
+/// A callback told about each version as it is settled.
+pub type Progress = Arc<dyn Fn(&Row) + Send + Sync>;
+
 /// How `publish` runs.
 #[derive(Clone)]
 pub struct PublishOptions {
@@ -414,7 +417,7 @@ pub struct PublishOptions {
     /// Before registering, set each subject's level to the configured one where it differs.
     pub set_levels: bool,
     /// Called after each version is registered (or found already there).
-    pub progress: Option<Arc<dyn Fn(&Row) + Send + Sync>>,
+    pub progress: Option<Progress>,
 }
 
 impl Default for PublishOptions {
@@ -484,17 +487,20 @@ pub struct PublishReport {
     pub rows: Vec<Row>,
     /// Levels set before registering: `(subject, level)`.
     pub levels_set: Vec<(String, String)>,
+    /// Why the run stopped before registering anything, when it did.
+    pub failure: Option<String>,
 }
 
 impl PublishReport {
     /// Whether every version is in the registry now.
     pub fn is_complete(&self) -> bool {
-        self.rows.iter().all(|r| {
-            matches!(
-                r.outcome,
-                Outcome::AlreadyThere { .. } | Outcome::Registered { .. }
-            )
-        })
+        self.failure.is_none()
+            && self.rows.iter().all(|r| {
+                matches!(
+                    r.outcome,
+                    Outcome::AlreadyThere { .. } | Outcome::Registered { .. }
+                )
+            })
     }
 
     /// How many versions were registered by this run.
@@ -554,16 +560,9 @@ pub async fn publish(
             Ok(set) => report.levels_set = set,
             Err(e) => {
                 failed.store(true, Ordering::SeqCst);
-                for row in rows
-                    .iter_mut()
-                    .flatten()
-                    .filter(|r| r.outcome == Outcome::NotAttempted)
-                {
-                    row.outcome = Outcome::Failed {
-                        error: format!("setting compatibility levels failed first: {e}"),
-                    };
-                    break;
-                }
+                report.failure = Some(format!(
+                    "setting compatibility levels failed, so nothing was registered: {e}"
+                ));
             }
         }
     }

@@ -7,7 +7,7 @@
 //! path below the schema root (`_shared/money.json`). A reference's name is what the
 //! referring schema writes: the Avro full name, or the JSON `$ref` without its fragment.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use serde_json::Value;
@@ -269,7 +269,7 @@ fn shared_subjects(repo: &Repository) -> Result<Vec<SharedFile>, PlanError> {
 fn avro_references(schema: &AvroSchema, owner: &HashMap<String, String>) -> Vec<(String, String)> {
     let mut seen = BTreeSet::new();
     let mut stack = vec![schema.root()];
-    let mut found: BTreeMap<String, String> = BTreeMap::new();
+    let mut found: BTreeSet<String> = BTreeSet::new();
     while let Some(id) = stack.pop() {
         if !seen.insert(id) {
             continue;
@@ -279,7 +279,7 @@ fn avro_references(schema: &AvroSchema, owner: &HashMap<String, String>) -> Vec<
             if schema.file_of(id) != schema.file {
                 let full = name.fullname();
                 if let Some(subject) = owner.get(&full) {
-                    found.entry(subject.clone()).or_insert(full);
+                    found.insert(subject.clone());
                 }
                 continue;
             }
@@ -289,7 +289,7 @@ fn avro_references(schema: &AvroSchema, owner: &HashMap<String, String>) -> Vec<
     // One reference per subject, named after the subject's type.
     found
         .into_iter()
-        .map(|(subject, _)| (subject.clone(), subject))
+        .map(|subject| (subject.clone(), subject))
         .collect()
 }
 
