@@ -210,9 +210,18 @@ impl ClientBuilder {
             .timeout(self.timeout)
             .connect_timeout(self.timeout);
         for pem in &self.ca_certificates {
-            let certificate = reqwest::Certificate::from_pem(pem)
+            // `from_pem` accepts text with no certificate in it; a bundle must hold at least one.
+            let certificates = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| Error::Config(format!("cannot read the CA certificate: {e}")))?;
-            http = http.add_root_certificate(certificate);
+            if certificates.is_empty() {
+                return Err(Error::Config(
+                    "the CA certificate file holds no PEM certificate (`-----BEGIN CERTIFICATE-----`)"
+                        .into(),
+                ));
+            }
+            for certificate in certificates {
+                http = http.add_root_certificate(certificate);
+            }
         }
         let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
         Ok(Client {
@@ -830,6 +839,21 @@ mod tests {
         assert!(
             matches!(&client.inner.auth, Some(Auth::Basic { username, password }) if username == "key" && password.expose() == "s3cr3t")
         );
+    }
+
+    #[test]
+    fn a_ca_certificate_that_is_not_pem_is_a_configuration_error() {
+        let err = ClientBuilder::new("https://sr.example")
+            .ca_certificate_pem("not a certificate")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        assert!(err.to_string().contains("CA certificate"), "{err}");
+        // A real (self-signed, public part only) certificate is taken.
+        assert!(ClientBuilder::new("https://sr.example")
+            .ca_certificate_pem(include_str!("testdata/ca.pem"))
+            .build()
+            .is_ok());
     }
 
     #[test]
