@@ -66,6 +66,9 @@ enum Record {
     },
 }
 
+/// What makes two schemas the same schema: type, canonical form, references.
+type FormKey = (String, String, Vec<Reference>);
+
 #[derive(Debug)]
 struct Stored {
     schema_type: String,
@@ -84,7 +87,7 @@ struct Entry {
 #[derive(Debug, Default)]
 struct State {
     schemas: BTreeMap<u32, Stored>,
-    ids_by_form: HashMap<(String, String, Vec<Reference>), u32>,
+    ids_by_form: HashMap<FormKey, u32>,
     subjects: BTreeMap<String, Vec<Entry>>,
     global: Option<Level>,
     levels: HashMap<String, Level>,
@@ -160,9 +163,10 @@ impl State {
             .unwrap_or(DEFAULT_LEVEL)
     }
 
-    fn entries(&self, subject: &str, deleted_too: bool) -> Result<Vec<Entry>, ApiError> {
-        let entries: Vec<Entry> = self
-            .subjects
+    /// The subject's versions (soft-deleted ones too with `deleted_too`); none for an unknown
+    /// subject.
+    fn versions_of(&self, subject: &str, deleted_too: bool) -> Vec<Entry> {
+        self.subjects
             .get(subject)
             .map(|all| {
                 all.iter()
@@ -170,7 +174,12 @@ impl State {
                     .copied()
                     .collect()
             })
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    /// As [`State::versions_of`], but an unknown (or emptied) subject is 40401.
+    fn entries(&self, subject: &str, deleted_too: bool) -> Result<Vec<Entry>, ApiError> {
+        let entries = self.versions_of(subject, deleted_too);
         if entries.is_empty() {
             return Err(subject_not_found(subject));
         }
@@ -211,7 +220,7 @@ impl State {
         &'a self,
         schema_type: &'a str,
         text: &'a str,
-        references: &[Reference],
+        references: &'a [Reference],
         depth: usize,
     ) -> Result<Resolved<'a>, ApiError> {
         if depth > MAX_REFERENCE_DEPTH {
@@ -233,7 +242,7 @@ impl State {
                         ),
                     )
                 })?;
-            resolved.push((reference.name.clone(), self.resolved(entry.id, depth + 1)?));
+            resolved.push((reference.name.as_str(), self.resolved(entry.id, depth + 1)?));
         }
         Ok(Resolved {
             schema_type,
@@ -273,8 +282,7 @@ impl SchemaRequest {
 
 /// A schema checked and ready to be compared or stored.
 struct Candidate {
-    schema_type: String,
-    form: String,
+    key: FormKey,
     doc: SchemaDoc,
 }
 
@@ -316,28 +324,28 @@ impl LocalRegistry {
     }
 
     fn read(&mut self, f: impl FnOnce(&State) -> Answer) -> std::io::Result<Answer> {
-        let state = &mut self.state;
-        let mut pending = Vec::new();
-        let outcome = self.log.with_lock(
-            Access::Read,
-            |record: Record| pending.push(record),
-            || Ok::<_, ApiError>((Vec::<Record>::new(), ())),
-        )?;
-        for record in pending {
-            state.apply(record);
-        }
-        Ok(outcome.and_then(|()| f(state)))
+        self.locked(Access::Read, |state| Ok((Vec::new(), f(state)?)))
     }
 
     fn write(
         &mut self,
         f: impl FnOnce(&mut State) -> Result<(Vec<Record>, Value), ApiError>,
     ) -> std::io::Result<Answer> {
-        // The log hands records over while it holds the lock; the state must see them before
-        // `f` decides, so they are applied as they come.
+        self.locked(Access::Write, f)
+    }
+
+    /// Runs `f` under the log's lock on a state that has caught up with every process; the
+    /// records it returns are appended (writes only) and applied.
+    fn locked(
+        &mut self,
+        access: Access,
+        f: impl FnOnce(&mut State) -> Result<(Vec<Record>, Value), ApiError>,
+    ) -> std::io::Result<Answer> {
+        // The log hands records over while it holds the lock, before and after `f`; both
+        // closures need the state, one at a time.
         let state = std::cell::RefCell::new(&mut self.state);
         self.log.with_lock(
-            Access::Write,
+            access,
             |record: Record| state.borrow_mut().apply(record),
             || f(&mut state.borrow_mut()),
         )
@@ -422,21 +430,15 @@ impl LocalRegistry {
         let options = self.options;
         self.write(|state| {
             let candidate = candidate(state, subject, request)?;
-            let all = state.subjects.get(subject).cloned().unwrap_or_default();
-            let live: Vec<Entry> = all.iter().filter(|e| !e.deleted).copied().collect();
-            let key = (
-                candidate.schema_type.clone(),
-                candidate.form.clone(),
-                request.references.clone(),
-            );
-            let existing_id = state.ids_by_form.get(&key).copied();
+            let live = state.versions_of(subject, false);
+            let existing_id = state.ids_by_form.get(&candidate.key).copied();
             if let Some(id) = existing_id {
                 if live.iter().any(|e| e.id == id) {
                     return Ok((Vec::new(), json!({ "id": id })));
                 }
             }
             let level = state.level_of(subject);
-            let report = compare(state, subject, &live, &candidate.doc, level, None, options)?;
+            let report = compare(state, subject, &live, &candidate.doc, level, false, options)?;
             if !report.is_empty() {
                 return Err(error(
                     409,
@@ -454,14 +456,20 @@ impl LocalRegistry {
                     let id = state.schemas.keys().next_back().map_or(1, |max| max + 1);
                     records.push(Record::Schema {
                         id,
-                        schema_type: candidate.schema_type,
+                        schema_type: candidate.key.0,
                         schema: request.schema.clone(),
                         references: request.references.clone(),
                     });
                     id
                 }
             };
-            let version = all.iter().map(|e| e.version).max().unwrap_or(0) + 1;
+            let version = state
+                .versions_of(subject, true)
+                .iter()
+                .map(|e| e.version)
+                .max()
+                .unwrap_or(0)
+                + 1;
             records.push(Record::Version {
                 subject: subject.to_owned(),
                 version,
@@ -481,12 +489,7 @@ impl LocalRegistry {
         self.read(|state| {
             let entries = state.entries(subject, deleted_too)?;
             let candidate = candidate(state, subject, request)?;
-            let key = (
-                candidate.schema_type,
-                candidate.form,
-                request.references.clone(),
-            );
-            let id = state.ids_by_form.get(&key).copied();
+            let id = state.ids_by_form.get(&candidate.key).copied();
             let entry = entries
                 .iter()
                 .filter(|e| Some(e.id) == id)
@@ -535,11 +538,7 @@ impl LocalRegistry {
         let options = self.options;
         self.read(|state| {
             let level = state.level_of(subject);
-            let live: Vec<Entry> = state
-                .subjects
-                .get(subject)
-                .map(|all| all.iter().filter(|e| !e.deleted).copied().collect())
-                .unwrap_or_default();
+            let live = state.versions_of(subject, false);
             let against: Vec<Entry> = match version {
                 None => live,
                 // Confluent: `latest` of a subject with nothing in it is compatible.
@@ -547,14 +546,13 @@ impl LocalRegistry {
                 Some(v) => vec![state.entry(subject, v, false)?],
             };
             let candidate = candidate(state, subject, request)?;
-            let transitive = version.is_none().then_some(true);
             let messages = compare(
                 state,
                 subject,
                 &against,
                 &candidate.doc,
                 level,
-                transitive,
+                version.is_none(),
                 options,
             )?;
             let mut body = json!({ "is_compatible": messages.is_empty() });
@@ -702,39 +700,33 @@ fn candidate(state: &State, subject: &str, request: &SchemaRequest) -> Result<Ca
     let resolved = state.resolve(&schema_type, &request.schema, &request.references, 0)?;
     let doc = parse::parse(subject, &resolved).map_err(|e| invalid(&schema_type, e))?;
     Ok(Candidate {
-        schema_type,
-        form,
+        key: (schema_type, form, request.references.clone()),
         doc,
     })
 }
 
-/// The findings of `doc` against `against` (oldest first) at `level`, as messages. With
-/// `transitive`, every version is compared whatever the level says.
+/// The findings of `doc` against `against` at `level`, as messages: every version for a
+/// transitive level or with `all_versions`, else the latest.
 fn compare(
     state: &State,
     subject: &str,
     against: &[Entry],
     doc: &SchemaDoc,
     level: Level,
-    transitive: Option<bool>,
+    all_versions: bool,
     options: Options,
 ) -> Result<Vec<String>, ApiError> {
-    let mut sorted = against.to_vec();
-    sorted.sort_by_key(|e| e.version);
-    let wanted: Vec<Entry> = if level.is_transitive() || transitive == Some(true) {
-        sorted
-    } else {
-        sorted.last().copied().into_iter().collect()
-    };
-    let previous = wanted
-        .iter()
-        .map(|e| state.parsed(subject, e.id))
-        .collect::<Result<Vec<SchemaDoc>, ApiError>>()?;
+    let mut wanted = against.to_vec();
+    wanted.sort_by_key(|e| e.version);
+    if !(level.is_transitive() || all_versions) {
+        wanted = wanted.pop().into_iter().collect();
+    }
     let mut messages = Vec::new();
     // `check_with` reads a non-transitive level as "the latest only": ask it pair by pair so
     // that an explicit list of versions is honoured.
-    for (entry, old) in wanted.iter().zip(&previous) {
-        let report = check_with(std::slice::from_ref(old), doc, level, options);
+    for entry in &wanted {
+        let old = state.parsed(subject, entry.id)?;
+        let report = check_with(std::slice::from_ref(&old), doc, level, options);
         for finding in report.findings {
             messages.push(format!(
                 "{} against version {} ({:?}) at {}: {}",

@@ -3,13 +3,13 @@
 //! canonical form that ignores whitespace and key order, as Confluent and Karapace do.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
 use tidings_schema::avro::{AvroParser, SourceFile};
 use tidings_schema::compat::SchemaDoc;
-use tidings_schema::jsonschema::JsonSchemaLoader;
+use tidings_schema::jsonschema::{normalize_path, JsonSchemaLoader};
 
 /// A schema with its references resolved, the referenced ones first (dependency order).
 pub(crate) struct Resolved<'a> {
@@ -18,60 +18,24 @@ pub(crate) struct Resolved<'a> {
     /// The schema text.
     pub text: &'a str,
     /// The reference names it uses, with the resolved schema of each.
-    pub references: Vec<(String, Resolved<'a>)>,
+    pub references: Vec<(&'a str, Resolved<'a>)>,
 }
 
 /// The registry's canonical form: compact JSON with sorted keys. Two schemas with the same
 /// form are the same schema (and get the same id).
 pub(crate) fn canonical(text: &str) -> Result<String, String> {
-    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let mut out = String::with_capacity(text.len());
-    write_sorted(&value, &mut out);
-    Ok(out)
-}
-
-fn write_sorted(value: &Value, out: &mut String) {
-    // Iterative would be needed for hostile depth; schemas are parsed (and depth-checked) by
-    // tidings' parsers before they get here, and serde_json refuses more than 128 levels.
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_sorted(&map[key], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_sorted(item, out);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&other.to_string()),
-    }
+    // serde_json refuses more than 128 levels, so the sort below is bounded.
+    let mut value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    value.sort_all_objects();
+    Ok(value.to_string())
 }
 
 /// Parses a schema and its references with tidings' parsers.
 pub(crate) fn parse(subject: &str, schema: &Resolved<'_>) -> Result<SchemaDoc, String> {
     match schema.schema_type {
         "AVRO" => {
-            let mut files = Vec::new();
-            collect_avro(schema, &mut files);
-            let sources: Vec<SourceFile<'_>> = files
-                .iter()
-                .map(|(name, text)| SourceFile { name, text })
-                .collect();
+            let mut sources = Vec::new();
+            collect_avro(schema, &mut sources);
             AvroParser::new()
                 .parse_with_references(
                     SourceFile {
@@ -95,7 +59,7 @@ pub(crate) fn parse(subject: &str, schema: &Resolved<'_>) -> Result<SchemaDoc, S
                 .schema_root(root)
                 .file_reader(Arc::new(move |path: &Path| {
                     files
-                        .get(&normalize(path))
+                        .get(&normalize_path(path))
                         .cloned()
                         .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
                 }))
@@ -110,11 +74,14 @@ pub(crate) fn parse(subject: &str, schema: &Resolved<'_>) -> Result<SchemaDoc, S
 }
 
 /// Avro references in the order a reader needs them: each one's own references first.
-fn collect_avro<'a>(schema: &Resolved<'a>, out: &mut Vec<(String, &'a str)>) {
+fn collect_avro<'a>(schema: &Resolved<'a>, out: &mut Vec<SourceFile<'a>>) {
     for (name, reference) in &schema.references {
         collect_avro(reference, out);
-        if !out.iter().any(|(n, _)| n == name) {
-            out.push((name.clone(), reference.text));
+        if !out.iter().any(|source| source.name == *name) {
+            out.push(SourceFile {
+                name,
+                text: reference.text,
+            });
         }
     }
 }
@@ -122,25 +89,11 @@ fn collect_avro<'a>(schema: &Resolved<'a>, out: &mut Vec<(String, &'a str)>) {
 fn collect_json(schema: &Resolved<'_>, path: &Path, out: &mut HashMap<PathBuf, String>) {
     let base = path.parent().unwrap_or(Path::new("/"));
     for (name, reference) in &schema.references {
-        let at = normalize(&base.join(name.split('#').next().unwrap_or(name)));
+        let at = normalize_path(&base.join(name.split('#').next().unwrap_or(name)));
         if out.insert(at.clone(), reference.text.to_owned()).is_none() {
             collect_json(reference, &at, out);
         }
     }
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -169,7 +122,7 @@ mod tests {
         let event = Resolved {
             schema_type: "JSON",
             text: r#"{"type": "object", "properties": {"price": {"$ref": "../../_shared/money.json"}}}"#,
-            references: vec![("../../_shared/money.json".into(), money)],
+            references: vec![("../../_shared/money.json", money)],
         };
         assert!(parse("s", &event).is_ok());
         let alone = Resolved {
@@ -189,7 +142,7 @@ mod tests {
         let event = Resolved {
             schema_type: "AVRO",
             text: r#"{"type": "record", "name": "OrderPaid", "fields": [{"name": "total", "type": "x.Money"}]}"#,
-            references: vec![("x.Money".into(), money)],
+            references: vec![("x.Money", money)],
         };
         assert!(parse("s", &event).is_ok());
     }

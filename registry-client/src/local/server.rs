@@ -7,11 +7,13 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::extract::{Path as UrlPath, State};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::extract::{FromRequest, FromRequestParts, Path as UrlPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::{error, Answer, LocalRegistry, SchemaRequest};
@@ -180,76 +182,93 @@ fn reply(answer: Answer) -> Response {
         .into_response()
 }
 
-/// The value of a boolean query flag (`?deleted=true`).
-fn flag(uri: &Uri, name: &str) -> bool {
-    uri.query().is_some_and(|query| {
-        query.split('&').any(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, "true"));
-            key == name && value.eq_ignore_ascii_case("true")
-        })
-    })
-}
+/// The query parameters of a request (`?deleted=true&subjectPrefix=orders.`), decoded.
+struct Query(Vec<(String, String)>);
 
-/// Reads a JSON request body, as Confluent does: a JSON media type is required.
-fn body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &Bytes) -> Result<T, ApiError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let media = content_type.split(';').next().unwrap_or_default().trim();
-    if !matches!(
-        media,
-        "application/vnd.schemaregistry.v1+json"
-            | "application/vnd.schemaregistry+json"
-            | "application/json"
-            | "application/octet-stream"
-    ) {
-        return Err(error(415, 415, "HTTP 415 Unsupported Media Type".into()));
+impl Query {
+    fn of(uri: &Uri) -> Query {
+        let pairs = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes());
+        Query(pairs.into_owned().collect())
     }
-    serde_json::from_slice(bytes)
-        .map_err(|e| error(422, 422, format!("Unrecognized request body: {e}")))
+
+    /// A boolean flag: true only when it says `true` (in any case), as Confluent reads them.
+    fn flag(&self, name: &str) -> bool {
+        self.param(name)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
+    fn param(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
-async fn subjects(State(shared): State<Shared>, uri: Uri) -> Response {
-    let deleted = flag(&uri, "deleted");
+impl<S: Send + Sync> FromRequestParts<S> for Query {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Query::of(&parts.uri))
+    }
+}
+
+/// A JSON request body, read as Confluent does: a JSON media type is required (415), and a
+/// body that is not the expected JSON is 422.
+struct JsonBody<T>(T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let media = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        if !matches!(
+            media.as_str(),
+            "application/vnd.schemaregistry.v1+json"
+                | "application/vnd.schemaregistry+json"
+                | "application/json"
+                | "application/octet-stream"
+        ) {
+            return Err(reply(Err(error(
+                415,
+                415,
+                "HTTP 415 Unsupported Media Type".into(),
+            ))));
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            reply(Err(error(
+                422,
+                422,
+                format!("Unrecognized request body: {e}"),
+            )))
+        })
+    }
+}
+
+/// A schema id in the path; anything else is an unknown schema, as Confluent answers.
+fn schema_id(text: &str) -> Result<u32, ApiError> {
+    text.parse()
+        .map_err(|_| error(404, 40403, "Schema not found".into()))
+}
+
+async fn subjects(State(shared): State<Shared>, query: Query) -> Response {
+    let deleted = query.flag("deleted");
     run(shared, move |r| r.subjects(deleted)).await
 }
 
-/// The value of a query parameter, percent-decoded.
-fn param(uri: &Uri, name: &str) -> Option<String> {
-    uri.query()?.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (key == name).then(|| percent_decode(value))
-    })
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-async fn all_versions(State(shared): State<Shared>, uri: Uri) -> Response {
-    let prefix = param(&uri, "subjectPrefix").unwrap_or_default();
-    let latest_only = flag(&uri, "latestOnly");
-    let deleted = flag(&uri, "deleted");
+async fn all_versions(State(shared): State<Shared>, query: Query) -> Response {
+    let prefix = query.param("subjectPrefix").unwrap_or_default().to_owned();
+    let (latest_only, deleted) = (query.flag("latestOnly"), query.flag("deleted"));
     run(shared, move |r| {
         r.all_versions(&prefix, latest_only, deleted)
     })
@@ -259,18 +278,18 @@ async fn all_versions(State(shared): State<Shared>, uri: Uri) -> Response {
 async fn versions(
     State(shared): State<Shared>,
     UrlPath(subject): UrlPath<String>,
-    uri: Uri,
+    query: Query,
 ) -> Response {
-    let deleted = flag(&uri, "deleted");
+    let deleted = query.flag("deleted");
     run(shared, move |r| r.versions(&subject, deleted)).await
 }
 
 async fn version(
     State(shared): State<Shared>,
     UrlPath((subject, version)): UrlPath<(String, String)>,
-    uri: Uri,
+    query: Query,
 ) -> Response {
-    let deleted = flag(&uri, "deleted");
+    let deleted = query.flag("deleted");
     run(shared, move |r| {
         r.version(&subject, &version, deleted, false)
     })
@@ -280,9 +299,9 @@ async fn version(
 async fn raw_schema(
     State(shared): State<Shared>,
     UrlPath((subject, version)): UrlPath<(String, String)>,
-    uri: Uri,
+    query: Query,
 ) -> Response {
-    let deleted = flag(&uri, "deleted");
+    let deleted = query.flag("deleted");
     run(shared, move |r| {
         r.version(&subject, &version, deleted, true)
     })
@@ -299,44 +318,36 @@ async fn referenced_by(
 async fn register(
     State(shared): State<Shared>,
     UrlPath(subject): UrlPath<String>,
-    headers: HeaderMap,
-    bytes: Bytes,
+    JsonBody(request): JsonBody<SchemaRequest>,
 ) -> Response {
-    match body::<SchemaRequest>(&headers, &bytes) {
-        Ok(request) => run(shared, move |r| r.register(&subject, &request)).await,
-        Err(e) => reply(Err(e)),
-    }
+    run(shared, move |r| r.register(&subject, &request)).await
 }
 
 async fn lookup(
     State(shared): State<Shared>,
     UrlPath(subject): UrlPath<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    bytes: Bytes,
+    query: Query,
+    JsonBody(request): JsonBody<SchemaRequest>,
 ) -> Response {
-    let deleted = flag(&uri, "deleted");
-    match body::<SchemaRequest>(&headers, &bytes) {
-        Ok(request) => run(shared, move |r| r.lookup(&subject, &request, deleted)).await,
-        Err(e) => reply(Err(e)),
-    }
+    let deleted = query.flag("deleted");
+    run(shared, move |r| r.lookup(&subject, &request, deleted)).await
 }
 
 async fn delete_subject(
     State(shared): State<Shared>,
     UrlPath(subject): UrlPath<String>,
-    uri: Uri,
+    query: Query,
 ) -> Response {
-    let permanent = flag(&uri, "permanent");
+    let permanent = query.flag("permanent");
     run(shared, move |r| r.delete_subject(&subject, permanent)).await
 }
 
 async fn delete_version(
     State(shared): State<Shared>,
     UrlPath((subject, version)): UrlPath<(String, String)>,
-    uri: Uri,
+    query: Query,
 ) -> Response {
-    let permanent = flag(&uri, "permanent");
+    let permanent = query.flag("permanent");
     run(shared, move |r| {
         r.delete_version(&subject, &version, permanent)
     })
@@ -344,55 +355,43 @@ async fn delete_version(
 }
 
 async fn schema_by_id(State(shared): State<Shared>, UrlPath(id): UrlPath<String>) -> Response {
-    match id.parse::<u32>() {
+    match schema_id(&id) {
         Ok(id) => run(shared, move |r| r.schema_by_id(id)).await,
-        Err(_) => reply(Err(error(404, 40403, "Schema not found".into()))),
+        Err(unknown) => reply(Err(unknown)),
     }
 }
 
 async fn id_versions(State(shared): State<Shared>, UrlPath(id): UrlPath<String>) -> Response {
-    match id.parse::<u32>() {
+    match schema_id(&id) {
         Ok(id) => run(shared, move |r| r.id_versions(id)).await,
-        Err(_) => reply(Err(error(404, 40403, "Schema not found".into()))),
+        Err(unknown) => reply(Err(unknown)),
     }
 }
 
 async fn compatibility(
     State(shared): State<Shared>,
     UrlPath((subject, version)): UrlPath<(String, String)>,
-    uri: Uri,
-    headers: HeaderMap,
-    bytes: Bytes,
+    query: Query,
+    JsonBody(request): JsonBody<SchemaRequest>,
 ) -> Response {
-    let verbose = flag(&uri, "verbose");
-    match body::<SchemaRequest>(&headers, &bytes) {
-        Ok(request) => {
-            run(shared, move |r| {
-                r.test_compatibility(&subject, Some(&version), &request, verbose)
-            })
-            .await
-        }
-        Err(e) => reply(Err(e)),
-    }
+    let verbose = query.flag("verbose");
+    run(shared, move |r| {
+        r.test_compatibility(&subject, Some(&version), &request, verbose)
+    })
+    .await
 }
 
 async fn compatibility_all(
     State(shared): State<Shared>,
     UrlPath(subject): UrlPath<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    bytes: Bytes,
+    query: Query,
+    JsonBody(request): JsonBody<SchemaRequest>,
 ) -> Response {
-    let verbose = flag(&uri, "verbose");
-    match body::<SchemaRequest>(&headers, &bytes) {
-        Ok(request) => {
-            run(shared, move |r| {
-                r.test_compatibility(&subject, None, &request, verbose)
-            })
-            .await
-        }
-        Err(e) => reply(Err(e)),
-    }
+    let verbose = query.flag("verbose");
+    run(shared, move |r| {
+        r.test_compatibility(&subject, None, &request, verbose)
+    })
+    .await
 }
 
 async fn global_config(State(shared): State<Shared>) -> Response {
@@ -402,9 +401,9 @@ async fn global_config(State(shared): State<Shared>) -> Response {
 async fn subject_config(
     State(shared): State<Shared>,
     UrlPath(subject): UrlPath<String>,
-    uri: Uri,
+    query: Query,
 ) -> Response {
-    let default_to_global = flag(&uri, "defaultToGlobal");
+    let default_to_global = query.flag("defaultToGlobal");
     run(shared, move |r| r.config(Some(&subject), default_to_global)).await
 }
 
@@ -415,30 +414,20 @@ struct ConfigRequest {
 
 async fn set_global_config(
     State(shared): State<Shared>,
-    headers: HeaderMap,
-    bytes: Bytes,
+    JsonBody(request): JsonBody<ConfigRequest>,
 ) -> Response {
-    match body::<ConfigRequest>(&headers, &bytes) {
-        Ok(request) => run(shared, move |r| r.set_config(None, &request.compatibility)).await,
-        Err(e) => reply(Err(e)),
-    }
+    run(shared, move |r| r.set_config(None, &request.compatibility)).await
 }
 
 async fn set_subject_config(
     State(shared): State<Shared>,
     UrlPath(subject): UrlPath<String>,
-    headers: HeaderMap,
-    bytes: Bytes,
+    JsonBody(request): JsonBody<ConfigRequest>,
 ) -> Response {
-    match body::<ConfigRequest>(&headers, &bytes) {
-        Ok(request) => {
-            run(shared, move |r| {
-                r.set_config(Some(&subject), &request.compatibility)
-            })
-            .await
-        }
-        Err(e) => reply(Err(e)),
-    }
+    run(shared, move |r| {
+        r.set_config(Some(&subject), &request.compatibility)
+    })
+    .await
 }
 
 async fn delete_subject_config(
@@ -457,17 +446,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn query_flags() {
-        let uri: Uri = "/subjects?deleted=true&x=1".parse().unwrap();
-        assert!(flag(&uri, "deleted"));
-        assert!(!flag(&uri, "permanent"));
-        let uri: Uri = "/subjects?deleted=false".parse().unwrap();
-        assert!(!flag(&uri, "deleted"));
-        let uri: Uri = "/schemas?subjectPrefix=a%2Fb%20c&latestOnly=false"
-            .parse()
-            .unwrap();
-        assert_eq!(param(&uri, "subjectPrefix").as_deref(), Some("a/b c"));
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%4"), "%4");
+    fn query_parameters() {
+        let query = Query::of(&"/subjects?deleted=true&x=1".parse().unwrap());
+        assert!(query.flag("deleted"));
+        assert!(!query.flag("permanent"));
+        assert!(!Query::of(&"/subjects?deleted=false".parse().unwrap()).flag("deleted"));
+        assert!(Query::of(&"/subjects?deleted=TRUE".parse().unwrap()).flag("deleted"));
+        let query = Query::of(
+            &"/schemas?subjectPrefix=a%2Fb%20c&latestOnly=false"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(query.param("subjectPrefix"), Some("a/b c"));
+        assert!(!query.flag("latestOnly"));
+        assert_eq!(
+            Query::of(&"/x?p=100%".parse().unwrap()).param("p"),
+            Some("100%")
+        );
     }
 }

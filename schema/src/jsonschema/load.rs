@@ -870,5 +870,7 @@ fn escape_pointer(key: &str) -> String {
 
 mod resolve;
 
+pub use resolve::normalize_path;
+
 #[cfg(test)]
 mod tests;

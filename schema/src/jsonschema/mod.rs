@@ -3,5 +3,5 @@
 mod load;
 mod model;
 
-pub use load::{parse, FileReader, JsonSchemaLoader};
+pub use load::{normalize_path, parse, FileReader, JsonSchemaLoader};
 pub use model::*;

@@ -106,8 +106,8 @@ impl Builder<'_> {
             .as_deref()
             .and_then(Path::parent)
             .unwrap_or(Path::new(""));
-        let wanted = normalize(&base.join(location));
-        let root = normalize(root);
+        let wanted = normalize_path(&base.join(location));
+        let root = normalize_path(root);
         if !wanted.starts_with(&root) {
             return Err(self
                 .error(
@@ -136,7 +136,7 @@ impl Builder<'_> {
         if let Some(existing) = self
             .docs
             .iter()
-            .position(|d| d.path.as_deref().map(normalize).as_ref() == Some(&wanted))
+            .position(|d| d.path.as_deref().map(normalize_path).as_ref() == Some(&wanted))
         {
             return Ok(existing);
         }
@@ -226,8 +226,9 @@ impl Builder<'_> {
     }
 }
 
-/// Resolves `.` and `..` without touching the file system (the file may not exist yet).
-fn normalize(path: &Path) -> PathBuf {
+/// Resolves `.` and `..` without touching the file system (the file may not exist yet), as the
+/// loader does for file references; a `..` above the start is kept (and so leaves any root).
+pub fn normalize_path(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
