@@ -9,10 +9,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
+use std::path::Path;
 
 use serde_json::Value;
 use tidings_schema::avro::{AvroParser, AvroSchema, Kind, SourceFile, TypeId};
 use tidings_schema::compat::{Level, SchemaDoc};
+use tidings_schema::jsonschema::normalize_path;
 use tidings_schema::repo::{LoadedRepository, Repository};
 
 /// Where a subject's schemas come from.
@@ -242,14 +244,7 @@ fn shared_subjects(repo: &Repository) -> Result<Vec<SharedFile>, PlanError> {
                 .collect();
             (SchemaDoc::Avro(schema), name, defines)
         } else {
-            let loader = tidings_schema::jsonschema::JsonSchemaLoader::new()
-                .schema_root(repo.project.join(&repo.files.root));
-            let schema = if repo.files.is_revision() {
-                tidings_schema::jsonschema::parse(file, text)
-            } else {
-                loader.load_named(file, text, repo.project.join(&repo.files.root).join(rel))
-            }
-            .map_err(fail)?;
+            let schema = repo.parse_json(rel, text).map_err(fail)?;
             (SchemaDoc::Json(schema), rel.clone(), Vec::new())
         };
         out.push(SharedFile {
@@ -349,74 +344,56 @@ fn json_references(
     Ok(out)
 }
 
-/// `a/b` + `../c.json` → `a/c.json`.
+/// `a/b` + `../c.json` → `a/c.json`, as the JSON Schema loader resolves file references.
 fn join(dir: &str, name: &str) -> String {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in name.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
+    let path = normalize_path(&Path::new(dir).join(name));
+    let parts: Vec<_> = path.iter().map(|part| part.to_string_lossy()).collect();
     parts.join("/")
 }
 
-/// Gives each subject its depth and sorts referenced subjects first.
+/// Gives each subject its depth (one more than the deepest subject it refers to) and sorts
+/// referenced subjects first. Subjects are settled in rounds; a round that settles nothing
+/// leaves a cycle.
 fn order(subjects: &mut [PlannedSubject]) -> Result<(), PlanError> {
-    let index: HashMap<String, usize> = subjects
+    let index: HashMap<&str, usize> = subjects
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.subject.clone(), i))
+        .map(|(i, s)| (s.subject.as_str(), i))
+        .collect();
+    let refs: Vec<Vec<usize>> = subjects
+        .iter()
+        .map(|s| {
+            s.versions
+                .iter()
+                .flat_map(|v| &v.references)
+                .filter_map(|(_, subject)| index.get(subject.as_str()).copied())
+                .collect()
+        })
         .collect();
     let mut depth: Vec<Option<usize>> = vec![None; subjects.len()];
-    for start in 0..subjects.len() {
-        // Iterative depth-first walk; `visiting` catches cycles.
-        let mut stack = vec![(start, false)];
-        let mut visiting = BTreeSet::new();
-        while let Some((i, done)) = stack.pop() {
-            if depth[i].is_some() {
-                continue;
-            }
-            let refs: Vec<usize> = subjects[i]
-                .versions
-                .iter()
-                .flat_map(|v| v.references.iter())
-                .filter_map(|(_, s)| index.get(s).copied())
-                .collect();
-            if done {
-                depth[i] = Some(
-                    refs.iter()
-                        .map(|r| depth[*r].unwrap_or(0) + 1)
-                        .max()
-                        .unwrap_or(0),
-                );
-                visiting.remove(&i);
-                continue;
-            }
-            if !visiting.insert(i) {
-                return Err(PlanError {
-                    file: subjects[i].versions[0].file.clone(),
-                    message: format!("`{}` is part of a cycle of references", subjects[i].subject),
-                });
-            }
-            stack.push((i, true));
-            for r in refs {
-                if depth[r].is_none() {
-                    if visiting.contains(&r) {
-                        return Err(PlanError {
-                            file: subjects[r].versions[0].file.clone(),
-                            message: format!(
-                                "`{}` is part of a cycle of references",
-                                subjects[r].subject
-                            ),
-                        });
-                    }
-                    stack.push((r, false));
-                }
-            }
+    while depth.contains(&None) {
+        let settled: Vec<(usize, usize)> = (0..subjects.len())
+            .filter(|&i| depth[i].is_none())
+            .filter_map(|i| {
+                let deepest = refs[i]
+                    .iter()
+                    .map(|&r| depth[r].map(|d| d + 1))
+                    .collect::<Option<Vec<_>>>()?;
+                Some((i, deepest.into_iter().max().unwrap_or(0)))
+            })
+            .collect();
+        if settled.is_empty() {
+            let stuck = depth.iter().position(Option::is_none).unwrap_or(0);
+            return Err(PlanError {
+                file: subjects[stuck].versions[0].file.clone(),
+                message: format!(
+                    "`{}` is part of a cycle of references",
+                    subjects[stuck].subject
+                ),
+            });
+        }
+        for (i, d) in settled {
+            depth[i] = Some(d);
         }
     }
     for (s, d) in subjects.iter_mut().zip(depth) {
@@ -429,6 +406,48 @@ fn order(subjects: &mut [PlannedSubject]) -> Result<(), PlanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn subject(name: &str, refers_to: &[&str]) -> PlannedSubject {
+        PlannedSubject {
+            subject: name.into(),
+            source: Source::Shared(name.into()),
+            level: Level::Backward,
+            depth: 0,
+            versions: vec![PlannedVersion {
+                number: 1,
+                file: format!("{name}.avsc"),
+                schema: r#""string""#.into(),
+                schema_type: None,
+                references: refers_to
+                    .iter()
+                    .map(|r| (r.to_string(), r.to_string()))
+                    .collect(),
+                doc: SchemaDoc::parse_avro("s.avsc", r#""string""#).unwrap(),
+            }],
+        }
+    }
+
+    #[test]
+    fn referenced_subjects_come_first_and_cycles_are_refused() {
+        let mut subjects = vec![
+            subject("a", &["b", "c"]),
+            subject("b", &["c"]),
+            subject("c", &[]),
+        ];
+        order(&mut subjects).unwrap();
+        let got: Vec<(&str, usize)> = subjects
+            .iter()
+            .map(|s| (s.subject.as_str(), s.depth))
+            .collect();
+        assert_eq!(got, [("c", 0), ("b", 1), ("a", 2)]);
+        let mut cycle = vec![
+            subject("x", &["y"]),
+            subject("y", &["x"]),
+            subject("z", &[]),
+        ];
+        let err = order(&mut cycle).unwrap_err();
+        assert!(err.message.contains("cycle"), "{err}");
+    }
 
     #[test]
     fn relative_paths_join() {

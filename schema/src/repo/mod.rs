@@ -18,7 +18,7 @@ pub use files::SchemaFiles;
 use crate::avro::{AvroParser, SourceFile};
 use crate::compat::SchemaDoc;
 use crate::error::SchemaError;
-use crate::jsonschema::JsonSchemaLoader;
+use crate::jsonschema::{JsonSchema, JsonSchemaLoader};
 use crate::source::Pos;
 
 /// A repository that cannot be read at all.
@@ -236,6 +236,16 @@ impl Repository {
             })
             .collect();
         LoadedRepository { events, errors }
+    }
+
+    /// Parses a JSON Schema file of the repository (`rel`, below the schema root), following its
+    /// file references as [`Repository::load`] does, in the work tree or at the revision.
+    ///
+    /// # Errors
+    /// See [`JsonSchemaLoader::load_str`].
+    pub fn parse_json(&self, rel: &str, text: &str) -> Result<JsonSchema, SchemaError> {
+        self.json_loader()
+            .load_named(&self.files.display(rel), text, self.json_path(rel))
     }
 
     fn json_loader(&self) -> JsonSchemaLoader {
