@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use tidings_registry::local::server::LocalServer;
-use tidings_registry::publish::{self, Plan, PublishOptions, Snapshot, DEFAULT_CONCURRENCY};
-use tidings_registry::ClientBuilder;
+use tidings_registry::publish::{self, Plan, PublishOptions, DEFAULT_CONCURRENCY};
+use tidings_registry::{Client, ClientBuilder};
 use tidings_schema::repo::Repository;
 
 const SUBJECTS: usize = 500;
@@ -51,50 +51,34 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-/// Publishes the plan (snapshot, reconcile, preflight, register) as `tidings publish` does;
-/// returns the requests sent.
-async fn publish_all(url: &str, plan: &Plan) -> u64 {
+/// `tidings check --registry` (and a publish's checks): the survey; returns it and the client.
+async fn survey(url: &str, plan: &Plan) -> (publish::Survey, Client) {
     let client = ClientBuilder::new(url).build().unwrap();
-    let snapshot = Snapshot::fetch(&client, plan, DEFAULT_CONCURRENCY)
+    let survey = publish::survey(&client, plan, Default::default(), DEFAULT_CONCURRENCY)
         .await
         .unwrap();
-    let reconciled = publish::reconcile(plan, &snapshot);
-    let findings = publish::preflight(
+    assert!(survey.findings.is_empty());
+    (survey, client)
+}
+
+/// `tidings publish`: the survey, then registration; returns the requests sent.
+async fn publish_all(url: &str, plan: &Plan) -> u64 {
+    let (survey, client) = survey(url, plan).await;
+    let report = publish::publish(
         &client,
         plan,
-        &snapshot,
-        &reconciled,
-        Default::default(),
-        DEFAULT_CONCURRENCY,
+        &survey.reconciled,
+        &PublishOptions::default(),
     )
-    .await
-    .unwrap();
-    assert!(findings.is_empty());
-    let report = publish::publish(&client, plan, &reconciled, &PublishOptions::default()).await;
+    .await;
     assert!(report.is_complete());
     client.requests_sent()
 }
 
-/// `check --registry`: snapshot, reconcile, preflight; returns the requests sent.
+/// `check --registry` of an unchanged repository; returns the requests sent.
 async fn check_all(url: &str, plan: &Plan) -> u64 {
-    let client = ClientBuilder::new(url).build().unwrap();
-    let snapshot = Snapshot::fetch(&client, plan, DEFAULT_CONCURRENCY)
-        .await
-        .unwrap();
-    let reconciled = publish::reconcile(plan, &snapshot);
-    assert_eq!(reconciled.new_versions(), 0);
-    assert!(reconciled.drift.is_empty());
-    let findings = publish::preflight(
-        &client,
-        plan,
-        &snapshot,
-        &reconciled,
-        Default::default(),
-        DEFAULT_CONCURRENCY,
-    )
-    .await
-    .unwrap();
-    assert!(findings.is_empty());
+    let (survey, client) = survey(url, plan).await;
+    assert_eq!(survey.reconciled.new_versions(), 0);
     client.requests_sent()
 }
 

@@ -44,16 +44,13 @@ fn total_versions(plan: &Plan) -> usize {
     plan.subjects.iter().map(|s| s.versions.len()).sum()
 }
 
-/// Publishes as the CLI does (snapshot, reconcile, preflight, publish).
+/// Publishes as the CLI does (survey, then publish).
 async fn run(client: &Client, plan: &Plan) -> publish::PublishReport {
-    let snapshot = Snapshot::fetch(client, plan, 8).await.unwrap();
-    let reconciled = publish::reconcile(plan, &snapshot);
-    assert!(reconciled.drift.is_empty(), "{:?}", reconciled.drift);
-    let findings = publish::preflight(client, plan, &snapshot, &reconciled, Default::default(), 8)
+    let survey = publish::survey(client, plan, Default::default(), 8)
         .await
         .unwrap();
-    assert!(findings.is_empty(), "{findings:?}");
-    publish::publish(client, plan, &reconciled, &PublishOptions::default()).await
+    assert!(survey.findings.is_empty(), "{:?}", survey.findings);
+    publish::publish(client, plan, &survey.reconciled, &PublishOptions::default()).await
 }
 
 /// Every version the registry holds for the plan's subjects.

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use tidings_registry::publish::{self, Finding, Plan, Snapshot};
+use tidings_registry::publish::{self, Finding, Plan};
 use tidings_schema::repo::{check, lint, Diagnostic, LoadedRepository, Repository, Severity};
 
 use crate::cli::CheckArgs;
@@ -69,33 +69,23 @@ fn against_registry(
             &args.connection,
         )
         .await?;
-        let outcome = async {
-            let client = &connection.client;
-            let snapshot = Snapshot::fetch(client, &plan, concurrency)
-                .await
-                .with_context(|| format!("cannot read {}", connection.name))?;
-            let reconciled = publish::reconcile(&plan, &snapshot);
-            let mut findings = reconciled.drift.clone();
-            let options = tidings_schema::compat::Options {
-                policy: repo.config.policy,
-            };
-            findings.extend(
-                publish::preflight(client, &plan, &snapshot, &reconciled, options, concurrency)
-                    .await
-                    .with_context(|| format!("cannot check against {}", connection.name))?,
-            );
+        let options = tidings_schema::compat::Options {
+            policy: repo.config.policy,
+        };
+        let outcome = publish::survey(&connection.client, &plan, options, concurrency)
+            .await
+            .with_context(|| format!("cannot check against {}", connection.name));
+        if let Ok(survey) = &outcome {
             eprintln!(
                 "checked {} subjects against {}: {} version(s) new, {} request(s)",
                 plan.subjects.len(),
                 connection.name,
-                reconciled.new_versions(),
-                client.requests_sent()
+                survey.reconciled.new_versions(),
+                connection.client.requests_sent()
             );
-            Ok::<_, anyhow::Error>(findings)
         }
-        .await;
         connection.close().await;
-        outcome
+        Ok(outcome?.findings)
     })
 }
 

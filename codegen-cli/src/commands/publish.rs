@@ -8,9 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use serde_json::json;
-use tidings_registry::publish::{
-    self, Outcome, Plan, PublishOptions, PublishReport, Reconciled, Row, Snapshot, Standing,
-};
+use tidings_registry::publish::{self, Outcome, Plan, PublishOptions, PublishReport, Row};
 use tidings_schema::repo::{check, Repository};
 
 use super::registry::{runtime, Connection};
@@ -58,27 +56,16 @@ async fn publish_to(
 ) -> anyhow::Result<ExitCode> {
     let client = &connection.client;
     let concurrency = usize::from(args.connection.concurrency);
-    let snapshot = Snapshot::fetch(client, plan, concurrency)
+    let options = tidings_schema::compat::Options {
+        policy: repo.config.policy,
+    };
+    let survey = publish::survey(client, plan, options, concurrency)
         .await
-        .with_context(|| format!("cannot read {}", connection.name))?;
-    let reconciled = publish::reconcile(plan, &snapshot);
-    let mut findings = reconciled.drift.clone();
-    findings.extend(
-        publish::preflight(
-            client,
-            plan,
-            &snapshot,
-            &reconciled,
-            tidings_schema::compat::Options {
-                policy: repo.config.policy,
-            },
-            concurrency,
-        )
-        .await
-        .with_context(|| format!("cannot check against {}", connection.name))?,
-    );
-    if !findings.is_empty() {
-        let diagnostics: Vec<_> = findings
+        .with_context(|| format!("cannot check against {}", connection.name))?;
+    let reconciled = survey.reconciled;
+    if !survey.findings.is_empty() {
+        let diagnostics: Vec<_> = survey
+            .findings
             .iter()
             .map(super::check::registry_diagnostic)
             .collect();
@@ -94,12 +81,14 @@ async fn publish_to(
         return Ok(ExitCode::from(1));
     }
     if args.dry_run {
-        let rows = planned_rows(plan, &reconciled);
+        let report = PublishReport {
+            rows: reconciled.rows(plan),
+            ..PublishReport::default()
+        };
         print(
             args.format,
             connection,
-            &rows,
-            &[],
+            &report,
             true,
             client.requests_sent(),
         )?;
@@ -128,8 +117,7 @@ async fn publish_to(
     print(
         args.format,
         connection,
-        &report.rows,
-        &report.levels_set,
+        &report,
         false,
         client.requests_sent(),
     )?;
@@ -171,24 +159,6 @@ fn incomplete(report: &PublishReport, registry: &str) -> anyhow::Error {
     )
 }
 
-fn planned_rows(plan: &Plan, reconciled: &Reconciled) -> Vec<Row> {
-    plan.subjects
-        .iter()
-        .zip(&reconciled.standings)
-        .flat_map(|(s, row)| {
-            s.versions.iter().zip(row).map(|(v, standing)| Row {
-                subject: s.subject.clone(),
-                file: v.file.clone(),
-                repository_version: v.number,
-                outcome: match *standing {
-                    Standing::Published { version, id } => Outcome::AlreadyThere { version, id },
-                    Standing::New => Outcome::NotAttempted,
-                },
-            })
-        })
-        .collect()
-}
-
 /// A progress bar on a terminal (stderr), for runs with something to register.
 fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
     if total == 0 || !std::io::stderr().is_terminal() {
@@ -205,18 +175,18 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
 fn print(
     format: Format,
     connection: &Connection,
-    rows: &[Row],
-    levels_set: &[(String, String)],
+    report: &PublishReport,
     dry_run: bool,
     requests: u64,
 ) -> std::io::Result<()> {
+    let (rows, levels_set) = (&report.rows, &report.levels_set);
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
             let document = json!({
                 "registry": connection.name,
                 "dry_run": dry_run,
-                "complete": rows.iter().all(|r| matches!(r.outcome, Outcome::AlreadyThere { .. } | Outcome::Registered { .. })),
+                "complete": report.is_complete(),
                 "levels_set": levels_set.iter().map(|(s, l)| json!({"subject": s, "compatibility": l})).collect::<Vec<_>>(),
                 "versions": rows,
                 "requests": requests,
@@ -238,7 +208,7 @@ fn print(
                 "{:width$}  {:>4}  {:>8}  {:>6}  STATUS",
                 "SUBJECT", "FILE", "REGISTRY", "ID"
             )?;
-            for row in rows {
+            for row in rows.iter() {
                 let (version, id, status) = match &row.outcome {
                     Outcome::AlreadyThere { version, id } => (
                         version.to_string(),
@@ -263,10 +233,7 @@ fn print(
                     format!("v{}", row.repository_version)
                 )?;
             }
-            let new = rows
-                .iter()
-                .filter(|r| matches!(r.outcome, Outcome::Registered { .. }))
-                .count();
+            let new = report.registered();
             let there = rows
                 .iter()
                 .filter(|r| matches!(r.outcome, Outcome::AlreadyThere { .. }))

@@ -1,25 +1,49 @@
 //! The repository against a registry: [`Plan`] (what the repository wants there),
 //! [`Snapshot`] (what the registry holds), [`reconcile`] (which versions are published, which
-//! are new, what drifted), [`preflight`] (would the registry accept the new ones) and
-//! [`publish`] (register them, referenced subjects first, all or nothing up front).
+//! are new, what drifted), [`preflight`] (would the registry accept the new ones), [`survey`]
+//! (all of that, as `check --registry` and `publish` need it) and [`publish`] (register them,
+//! referenced subjects first, all or nothing up front).
+//!
+//! Concurrency is a bounded number of requests in flight on the caller's task
+//! ([`for_each`]): the work between requests is small, and nothing needs to be cloned into
+//! spawned tasks.
 
 mod plan;
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use futures_util::StreamExt;
 use serde::Serialize;
 use tidings_schema::compat::{check_with, Level, Options, SchemaDoc};
+use tokio::sync::OnceCell;
 
 pub use plan::{Plan, PlanError, PlannedSubject, PlannedVersion, Source};
 
-use crate::client::{Client, NewSchema, Reference, SubjectVersion, VersionRef};
+use crate::client::{Client, Compatibility, NewSchema, Reference, SubjectVersion, VersionRef};
 use crate::error::Error;
 use crate::local::canonical;
 
 /// How many requests run at once unless configured.
 pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// Runs `f` on every item with at most `limit` futures in flight; results in item order.
+async fn for_each<I, T, Fut>(
+    limit: usize,
+    items: impl IntoIterator<Item = I>,
+    f: impl FnMut(I) -> Fut,
+) -> Vec<T>
+where
+    Fut: Future<Output = T>,
+{
+    futures_util::stream::iter(items)
+        .map(f)
+        .buffered(limit.max(1))
+        .collect()
+        .await
+}
 
 /// What the registry holds for the plan's subjects: live versions with their schemas.
 #[derive(Debug, Clone, Default)]
@@ -49,33 +73,14 @@ impl Snapshot {
                 }
             }
         } else {
-            let found = for_each(
-                concurrency,
-                wanted.iter().map(|s| s.to_string()).collect(),
-                {
-                    let client = client.clone();
-                    move |subject: String| {
-                        let client = client.clone();
-                        async move {
-                            let numbers = match client.versions(&subject, false).await {
-                                Ok(numbers) => numbers,
-                                Err(Error::Api(api)) if api.is_subject_not_found() => Vec::new(),
-                                Err(e) => return Err(e),
-                            };
-                            let mut out = Vec::with_capacity(numbers.len());
-                            for n in numbers {
-                                out.push(client.version(&subject, VersionRef::Number(n)).await?);
-                            }
-                            Ok((subject, out))
-                        }
-                    }
-                },
-            )
+            let found = for_each(concurrency, &wanted, |subject| {
+                read_subject(client, subject)
+            })
             .await;
-            for result in found {
-                let (subject, list) = result?;
+            for (subject, list) in wanted.iter().zip(found) {
+                let list = list?;
                 if !list.is_empty() {
-                    versions.insert(subject, list);
+                    versions.insert((*subject).to_owned(), list);
                 }
             }
         }
@@ -84,6 +89,20 @@ impl Snapshot {
         }
         Ok(Snapshot { versions })
     }
+}
+
+/// Every live version of one subject, one request each (none for an unknown subject).
+async fn read_subject(client: &Client, subject: &str) -> Result<Vec<SubjectVersion>, Error> {
+    let numbers = match client.versions(subject, false).await {
+        Ok(numbers) => numbers,
+        Err(Error::Api(api)) if api.is_subject_not_found() => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::with_capacity(numbers.len());
+    for n in numbers {
+        out.push(client.version(subject, VersionRef::Number(n)).await?);
+    }
+    Ok(out)
 }
 
 /// The longest prefix all subjects share (so `GET /schemas` returns no more than needed).
@@ -104,34 +123,6 @@ fn common_prefix<'a>(subjects: &[&'a str]) -> &'a str {
         len -= 1;
     }
     &first[..len]
-}
-
-/// Runs `f` on every item with at most `limit` running at once; results in item order.
-async fn for_each<I, T, F, Fut>(limit: usize, items: Vec<I>, f: F) -> Vec<T>
-where
-    I: Send + 'static,
-    T: Send + 'static,
-    F: Fn(I) -> Fut,
-    Fut: std::future::Future<Output = T> + Send + 'static,
-{
-    let permits = Arc::new(tokio::sync::Semaphore::new(limit.max(1)));
-    let mut tasks = Vec::with_capacity(items.len());
-    for item in items {
-        let permits = permits.clone();
-        let work = f(item);
-        tasks.push(tokio::spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            work.await
-        }));
-    }
-    let mut out = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        match task.await {
-            Ok(value) => out.push(value),
-            Err(join) => std::panic::resume_unwind(join.into_panic()),
-        }
-    }
-    out
 }
 
 /// Where a repository version stands in the registry.
@@ -174,6 +165,11 @@ pub struct Reconciled {
 }
 
 impl Reconciled {
+    /// The summary rows before anything is registered (what `--dry-run` shows).
+    pub fn rows(&self, plan: &Plan) -> Vec<Row> {
+        subject_rows(plan, self).into_iter().flatten().collect()
+    }
+
     /// How many versions are new.
     pub fn new_versions(&self) -> usize {
         self.standings
@@ -296,6 +292,40 @@ fn published_reference_versions(plan: &Plan, reconciled: &Reconciled) -> HashMap
         .collect()
 }
 
+/// The repository against the registry: what it holds, how the files stand, and what stops a
+/// publish (drift first, then versions the registry would refuse).
+#[derive(Debug, Clone)]
+pub struct Survey {
+    /// What the registry holds.
+    pub snapshot: Snapshot,
+    /// Each version's standing.
+    pub reconciled: Reconciled,
+    /// Drift, then refusals; a publish goes ahead only when this is empty.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads the registry, reconciles it with the plan and runs [`preflight`]: what `tidings check
+/// --registry` reports and what `tidings publish` checks before registering.
+///
+/// # Errors
+/// A failing or unreachable registry.
+pub async fn survey(
+    client: &Client,
+    plan: &Plan,
+    options: Options,
+    concurrency: usize,
+) -> Result<Survey, Error> {
+    let snapshot = Snapshot::fetch(client, plan, concurrency).await?;
+    let reconciled = reconcile(plan, &snapshot);
+    let mut findings = reconciled.drift.clone();
+    findings.extend(preflight(client, plan, &snapshot, &reconciled, options, concurrency).await?);
+    Ok(Survey {
+        snapshot,
+        reconciled,
+        findings,
+    })
+}
+
 /// Would the registry accept every new version? For each subject with new versions: the
 /// registry's level (its own, else its global one), the registry's own verdict on the first
 /// new version where its references are already registered, and tidings' engine on every new
@@ -312,91 +342,20 @@ pub async fn preflight(
     options: Options,
     concurrency: usize,
 ) -> Result<Vec<Finding>, Error> {
-    let references = Arc::new(published_reference_versions(plan, reconciled));
-    let global: Arc<tokio::sync::OnceCell<Level>> = Arc::default();
-    let mut jobs = Vec::new();
-    for (index, (subject, row)) in plan.subjects.iter().zip(&reconciled.standings).enumerate() {
-        let exists = snapshot.versions.contains_key(&subject.subject);
-        let new = row.iter().filter(|s| **s == Standing::New).count();
-        // A subject the registry lacks, with one version to register: nothing to compare.
-        if new > 1 || (new == 1 && exists) {
-            jobs.push((
-                index,
-                subject.clone(),
-                row.clone(),
-                snapshot.versions.contains_key(&subject.subject),
-            ));
-        }
-    }
-    let results = for_each(concurrency, jobs, {
-        let client = client.clone();
-        move |(_, subject, row, exists): (usize, PlannedSubject, Vec<Standing>, bool)| {
-            let client = client.clone();
-            let references = references.clone();
-            let global = global.clone();
-            async move {
-                let level = match client.config(Some(&subject.subject)).await? {
-                    Some(level) => level.parse().unwrap_or(Level::Backward),
-                    None => *global
-                        .get_or_try_init(|| async {
-                            Ok::<_, Error>(
-                                client
-                                    .config(None)
-                                    .await?
-                                    .and_then(|l| l.parse().ok())
-                                    .unwrap_or(Level::Backward),
-                            )
-                        })
-                        .await?,
-                };
-                let mut findings = Vec::new();
-                let mut asked_registry = false;
-                for (i, standing) in row.iter().enumerate() {
-                    if *standing != Standing::New {
-                        continue;
-                    }
-                    let version = &subject.versions[i];
-                    let previous: Vec<SchemaDoc> = subject.versions[..i].iter().map(|v| v.doc.clone()).collect();
-                    let report = check_with(&previous, &version.doc, level, options);
-                    let ours: Vec<String> = report
-                        .findings
-                        .iter()
-                        .map(|f| format!("{} at {}: {}", f.rule, f.new.path, f.message))
-                        .collect();
-                    let mut verdict = None;
-                    if exists && !asked_registry {
-                        asked_registry = true;
-                        if let Some(schema) = new_schema(version, &references) {
-                            verdict = Some(match client.test_compatibility_all(&subject.subject, &schema, true).await? {
-                                Some(v) => v,
-                                None => client.test_compatibility(&subject.subject, VersionRef::Latest, &schema, true).await?,
-                            });
-                        }
-                    }
-                    let reasons = match verdict {
-                        Some(v) if v.is_compatible => Vec::new(),
-                        Some(v) if !v.messages.is_empty() => v.messages,
-                        Some(_) if ours.is_empty() => vec!["the registry gave no reason, and tidings' engine finds none at this level".into()],
-                        _ => ours,
-                    };
-                    if !reasons.is_empty() {
-                        findings.push(Finding {
-                            rule: "REGISTRY_INCOMPATIBLE",
-                            subject: subject.subject.clone(),
-                            file: version.file.clone(),
-                            message: format!(
-                                "v{} would be refused by the registry, whose level for `{}` is {level}: {}",
-                                version.number,
-                                subject.subject,
-                                reasons.join("; ")
-                            ),
-                            hint: "make the change compatible (a default, an optional field), or agree a new subject for a breaking change".into(),
-                        });
-                    }
-                }
-                Ok::<_, Error>(findings)
-            }
-        }
+    let references = published_reference_versions(plan, reconciled);
+    let global = OnceCell::new();
+    let jobs = plan
+        .subjects
+        .iter()
+        .zip(&reconciled.standings)
+        .filter_map(|(subject, row)| {
+            let exists = snapshot.versions.contains_key(&subject.subject);
+            let new = row.iter().filter(|s| **s == Standing::New).count();
+            // A subject the registry lacks, with one version to register: nothing to compare.
+            (new > 1 || (new == 1 && exists)).then_some((subject, row, exists))
+        });
+    let results = for_each(concurrency, jobs, |(subject, row, exists)| {
+        check_subject(client, subject, row, exists, &references, &global, options)
     })
     .await;
     let mut findings = Vec::new();
@@ -404,6 +363,109 @@ pub async fn preflight(
         findings.extend(result?);
     }
     Ok(findings)
+}
+
+/// The level the registry applies to `subject`: its own, else the global one (read once).
+async fn registry_level(
+    client: &Client,
+    subject: &str,
+    global: &OnceCell<Level>,
+) -> Result<Level, Error> {
+    if let Some(level) = client.config(Some(subject)).await? {
+        return Ok(level.parse().unwrap_or(Level::Backward));
+    }
+    let level = global
+        .get_or_try_init(|| async {
+            let level = client.config(None).await?;
+            Ok::<_, Error>(
+                level
+                    .and_then(|l| l.parse().ok())
+                    .unwrap_or(Level::Backward),
+            )
+        })
+        .await?;
+    Ok(*level)
+}
+
+/// The new versions of one subject that the registry would refuse.
+async fn check_subject(
+    client: &Client,
+    subject: &PlannedSubject,
+    row: &[Standing],
+    exists: bool,
+    references: &HashMap<String, u32>,
+    global: &OnceCell<Level>,
+    options: Options,
+) -> Result<Vec<Finding>, Error> {
+    let level = registry_level(client, &subject.subject, global).await?;
+    let docs: Vec<SchemaDoc> = subject.versions.iter().map(|v| v.doc.clone()).collect();
+    // The registry can judge the first new version only: later ones follow versions it
+    // has not got yet.
+    let mut ask_registry = exists;
+    let mut findings = Vec::new();
+    for (i, (version, standing)) in subject.versions.iter().zip(row).enumerate() {
+        if *standing != Standing::New {
+            continue;
+        }
+        let ours: Vec<String> = check_with(&docs[..i], &version.doc, level, options)
+            .findings
+            .iter()
+            .map(|f| format!("{} at {}: {}", f.rule, f.new.path, f.message))
+            .collect();
+        let verdict = if std::mem::take(&mut ask_registry) {
+            registry_verdict(client, &subject.subject, version, references).await?
+        } else {
+            None
+        };
+        let reasons = match verdict {
+            Some(v) if v.is_compatible => Vec::new(),
+            Some(v) if !v.messages.is_empty() => v.messages,
+            Some(_) if ours.is_empty() => vec![
+                "the registry gave no reason, and tidings' engine finds none at this level".into(),
+            ],
+            _ => ours,
+        };
+        if !reasons.is_empty() {
+            findings.push(Finding {
+                rule: "REGISTRY_INCOMPATIBLE",
+                subject: subject.subject.clone(),
+                file: version.file.clone(),
+                message: format!(
+                    "v{} would be refused by the registry, whose level for `{}` is {level}: {}",
+                    version.number,
+                    subject.subject,
+                    reasons.join("; ")
+                ),
+                hint: "make the change compatible (a default, an optional field), or agree a new subject for a breaking change".into(),
+            });
+        }
+    }
+    Ok(findings)
+}
+
+/// The registry's verdict on a version, against all its versions where it can (else the
+/// latest); `None` when a schema it refers to is not registered yet.
+async fn registry_verdict(
+    client: &Client,
+    subject: &str,
+    version: &PlannedVersion,
+    references: &HashMap<String, u32>,
+) -> Result<Option<Compatibility>, Error> {
+    let Some(schema) = new_schema(version, references) else {
+        return Ok(None);
+    };
+    let verdict = match client
+        .test_compatibility_all(subject, &schema, true)
+        .await?
+    {
+        Some(verdict) => verdict,
+        None => {
+            client
+                .test_compatibility(subject, VersionRef::Latest, &schema, true)
+                .await?
+        }
+    };
+    Ok(Some(verdict))
 }
 
 /// A callback told about each version as it is settled.
@@ -512,22 +574,9 @@ impl PublishReport {
     }
 }
 
-/// Registers every new version, tier by tier (a subject after those it refers to), subjects of
-/// a tier concurrently, each subject's versions in order. The caller has run [`preflight`]
-/// and checked that nothing drifted. After a failure nothing more is started; in-flight
-/// registrations finish, and the report says what was registered and what was not. Running it
-/// again completes the job: what is already there is recognised by content.
-pub async fn publish(
-    client: &Client,
-    plan: &Plan,
-    reconciled: &Reconciled,
-    options: &PublishOptions,
-) -> PublishReport {
-    let mut report = PublishReport::default();
-    let reference_versions = Arc::new(Mutex::new(published_reference_versions(plan, reconciled)));
-    let failed = Arc::new(AtomicBool::new(false));
-    let mut rows: Vec<Vec<Row>> = plan
-        .subjects
+/// One row per version, per subject: already there, or not attempted yet.
+fn subject_rows(plan: &Plan, reconciled: &Reconciled) -> Vec<Vec<Row>> {
+    plan.subjects
         .iter()
         .zip(&reconciled.standings)
         .map(|(s, row)| {
@@ -547,93 +596,100 @@ pub async fn publish(
                 })
                 .collect()
         })
-        .collect();
-    if let Some(progress) = &options.progress {
+        .collect()
+}
+
+/// Registers every new version, tier by tier (a subject after those it refers to), subjects of
+/// a tier concurrently, each subject's versions in order. The caller has run [`preflight`]
+/// and checked that nothing drifted (see [`survey`]). After a failure nothing more is
+/// started; in-flight registrations finish, and the report says what was registered and what
+/// was not. Running it again completes the job: what is already there is recognised by content.
+pub async fn publish(
+    client: &Client,
+    plan: &Plan,
+    reconciled: &Reconciled,
+    options: &PublishOptions,
+) -> PublishReport {
+    let mut report = PublishReport::default();
+    let mut rows = subject_rows(plan, reconciled);
+    let progress = options.progress.as_deref();
+    if let Some(progress) = progress {
         rows.iter()
             .flatten()
             .filter(|r| r.outcome != Outcome::NotAttempted)
-            .for_each(|r| progress(r));
+            .for_each(progress);
     }
-
     if options.set_levels {
         match set_levels(client, plan, options.concurrency).await {
             Ok(set) => report.levels_set = set,
             Err(e) => {
-                failed.store(true, Ordering::SeqCst);
                 report.failure = Some(format!(
                     "setting compatibility levels failed, so nothing was registered: {e}"
                 ));
             }
         }
     }
-
+    let references = Mutex::new(published_reference_versions(plan, reconciled));
+    let failed = AtomicBool::new(report.failure.is_some());
     let max_depth = plan.subjects.iter().map(|s| s.depth).max().unwrap_or(0);
     for depth in 0..=max_depth {
         if failed.load(Ordering::SeqCst) {
             break;
         }
-        let jobs: Vec<(usize, PlannedSubject, Vec<Row>)> = plan
+        let tier = plan
             .subjects
             .iter()
-            .enumerate()
-            .filter(|(i, s)| {
-                s.depth == depth && rows[*i].iter().any(|r| r.outcome == Outcome::NotAttempted)
-            })
-            .map(|(i, s)| (i, s.clone(), rows[i].clone()))
-            .collect();
-        let done = for_each(options.concurrency, jobs, {
-            let client = client.clone();
-            let reference_versions = reference_versions.clone();
-            let failed = failed.clone();
-            let progress = options.progress.clone();
-            move |(index, subject, mut row): (usize, PlannedSubject, Vec<Row>)| {
-                let client = client.clone();
-                let reference_versions = reference_versions.clone();
-                let failed = failed.clone();
-                let progress = progress.clone();
-                async move {
-                    for (version, line) in subject.versions.iter().zip(row.iter_mut()) {
-                        if line.outcome != Outcome::NotAttempted {
-                            continue;
-                        }
-                        if failed.load(Ordering::SeqCst) {
-                            break;
-                        }
-                        let schema = {
-                            let known =
-                                reference_versions.lock().unwrap_or_else(|p| p.into_inner());
-                            new_schema(version, &known)
-                        };
-                        let outcome = match schema {
-                            None => Outcome::Failed {
-                                error: "a schema it refers to is not registered".into(),
-                            },
-                            Some(schema) => register_one(&client, &subject.subject, &schema).await,
-                        };
-                        if let Outcome::Registered { version: v, .. } = outcome {
-                            reference_versions
-                                .lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .insert(subject.subject.clone(), v);
-                        } else {
-                            failed.store(true, Ordering::SeqCst);
-                        }
-                        line.outcome = outcome;
-                        if let Some(progress) = &progress {
-                            progress(line);
-                        }
-                    }
-                    (index, row)
-                }
-            }
+            .zip(rows.iter_mut())
+            .filter(|(s, row)| {
+                s.depth == depth && row.iter().any(|r| r.outcome == Outcome::NotAttempted)
+            });
+        for_each(options.concurrency, tier, |(subject, row)| {
+            register_subject(client, subject, row, &references, &failed, progress)
         })
         .await;
-        for (index, row) in done {
-            rows[index] = row;
-        }
     }
     report.rows = rows.into_iter().flatten().collect();
     report
+}
+
+/// Registers a subject's new versions in order, until one fails (here or elsewhere).
+async fn register_subject(
+    client: &Client,
+    subject: &PlannedSubject,
+    row: &mut [Row],
+    references: &Mutex<HashMap<String, u32>>,
+    failed: &AtomicBool,
+    progress: Option<&(dyn Fn(&Row) + Send + Sync)>,
+) {
+    for (version, line) in subject.versions.iter().zip(row) {
+        if line.outcome != Outcome::NotAttempted {
+            continue;
+        }
+        if failed.load(Ordering::SeqCst) {
+            break;
+        }
+        let schema = new_schema(
+            version,
+            &references.lock().unwrap_or_else(PoisonError::into_inner),
+        );
+        line.outcome = match schema {
+            None => Outcome::Failed {
+                error: "a schema it refers to is not registered".into(),
+            },
+            Some(schema) => register_one(client, &subject.subject, &schema).await,
+        };
+        if let Outcome::Registered { version: v, .. } = line.outcome {
+            references
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(subject.subject.clone(), v);
+        } else {
+            failed.store(true, Ordering::SeqCst);
+        }
+        if let Some(progress) = progress {
+            progress(line);
+        }
+    }
 }
 
 /// Registers a schema, then asks which version it became (the registration answer has only
@@ -664,29 +720,18 @@ async fn set_levels(
     plan: &Plan,
     concurrency: usize,
 ) -> Result<Vec<(String, String)>, Error> {
-    let jobs: Vec<(String, Level)> = plan
-        .subjects
-        .iter()
-        .map(|s| (s.subject.clone(), s.level))
-        .collect();
-    let results = for_each(concurrency, jobs, {
-        let client = client.clone();
-        move |(subject, level): (String, Level)| {
-            let client = client.clone();
-            async move {
-                let current = client.config(Some(&subject)).await?;
-                if current.as_deref() == Some(level.as_str()) {
-                    return Ok(None);
-                }
-                client.set_config(Some(&subject), level.as_str()).await?;
-                Ok::<_, Error>(Some((subject, level.as_str().to_owned())))
-            }
+    let results = for_each(concurrency, &plan.subjects, |subject| async move {
+        let level = subject.level.as_str();
+        if client.config(Some(&subject.subject)).await?.as_deref() == Some(level) {
+            return Ok(None);
         }
+        client.set_config(Some(&subject.subject), level).await?;
+        Ok::<_, Error>(Some((subject.subject.clone(), level.to_owned())))
     })
     .await;
     let mut set = Vec::new();
-    for r in results {
-        set.extend(r?);
+    for result in results {
+        set.extend(result?);
     }
     Ok(set)
 }
