@@ -1,12 +1,15 @@
 //! Faults, over real HTTP on 127.0.0.1: 5xx and 429 are retried (with `Retry-After`), other 4xx
 //! are not, slow answers time out, dropped connections and closed ports are transport errors.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
-use tidings_registry::{ClientBuilder, Error, RetryPolicy};
+use common::quick;
+use tidings_registry::{ClientBuilder, Error};
 
 /// A server whose n-th answer (from 0) is `answer(n)`, counting requests.
 async fn start_server<F>(answer: F) -> (String, Arc<AtomicUsize>, tokio::task::JoinHandle<()>)
@@ -31,14 +34,6 @@ where
         axum::serve(listener, app).await.unwrap();
     });
     (url, count, handle)
-}
-
-fn quick(retries: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_retries: retries,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(50),
-    }
 }
 
 #[tokio::test]

@@ -4,31 +4,18 @@
 //! whole scenario from the recorded requests, and each typed result is checked against the
 //! recorded answer. Nothing is copied by hand from the transcript.
 
+mod common;
+
 use std::collections::VecDeque;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use common::transcript;
 use serde_json::Value;
 use tidings_registry::{
     Client, ClientBuilder, Error, NewSchema, Reference, RetryPolicy, VersionRef,
 };
-
-fn transcript() -> Vec<Value> {
-    let dir = std::env::var_os("TIDINGS_REGISTRY_TRANSCRIPTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/registry-transcripts")
-        });
-    let path = dir.join("karapace.jsonl");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("the transcript is missing at {}: {e}", path.display()));
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 /// What the replay server saw that differs from the recording.
 type Mismatches = Arc<Mutex<Vec<String>>>;

@@ -2,24 +2,12 @@
 //! registry (Karapace) replayed against it, answer codes compared; and the typed client
 //! through a whole life cycle, restarts included.
 
-use std::path::PathBuf;
+mod common;
 
+use common::transcript;
 use serde_json::{json, Value};
 use tidings_registry::local::server::LocalServer;
 use tidings_registry::{ClientBuilder, NewSchema, Reference, RetryPolicy, VersionRef};
-
-fn transcript() -> Vec<Value> {
-    let dir = std::env::var_os("TIDINGS_REGISTRY_TRANSCRIPTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/registry-transcripts")
-        });
-    let text = std::fs::read_to_string(dir.join("karapace.jsonl")).expect("the transcript");
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 /// Where Karapace leaves Confluent's behaviour (the transcript README lists them): the local
 /// registry follows Confluent, so these steps get Confluent's answer. It has no Protobuf.

@@ -3,6 +3,8 @@
 //! registration happened, the client never heard). Every time: the report says exactly what
 //! was registered, the next run completes the job, and nothing is registered twice.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -10,9 +12,10 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use common::quick;
 use tidings_registry::local::server::LocalServer;
 use tidings_registry::publish::{self, Outcome, Plan, PublishOptions, Snapshot};
-use tidings_registry::{Client, ClientBuilder, RetryPolicy};
+use tidings_registry::{Client, ClientBuilder};
 use tidings_schema::repo::Repository;
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -182,12 +185,7 @@ async fn a_registry_that_dies_midway_leaves_an_exact_report_and_the_next_run_fin
     let data = tempfile::tempdir().unwrap();
     let server = LocalServer::start(data.path()).await.unwrap();
     let (url, proxy_task) = proxy(server.url(), Fault::DiesAfter(10)).await;
-    let quick = RetryPolicy {
-        max_retries: 2,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-    };
-    let dying = ClientBuilder::new(url).retry(quick).build().unwrap();
+    let dying = ClientBuilder::new(url).retry(quick(2)).build().unwrap();
 
     let report = run(&dying, &plan).await;
     assert!(!report.is_complete());
@@ -244,11 +242,7 @@ async fn an_answer_lost_to_a_timeout_is_retried_without_registering_twice() {
     let (url, proxy_task) = proxy(server.url(), Fault::AnswerTooLate(3)).await;
     let client = ClientBuilder::new(url)
         .timeout(Duration::from_millis(500))
-        .retry(RetryPolicy {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-        })
+        .retry(quick(2))
         .build()
         .unwrap();
     let report = run(&client, &plan).await;

@@ -1,0 +1,35 @@
+//! What the registry tests share: the recorded transcript, and a retry policy quick enough for
+//! tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::Value;
+use tidings_registry::RetryPolicy;
+
+/// The exchanges of `shared/registry-transcripts/karapace.jsonl` (or of the folder named by
+/// `TIDINGS_REGISTRY_TRANSCRIPTS`), in order.
+pub(crate) fn transcript() -> Vec<Value> {
+    let dir = std::env::var_os("TIDINGS_REGISTRY_TRANSCRIPTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/registry-transcripts")
+        });
+    let path = dir.join("karapace.jsonl");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the transcript is missing at {}: {e}", path.display()));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `retries` retries, milliseconds apart.
+pub(crate) fn quick(retries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_retries: retries,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(50),
+    }
+}
