@@ -66,8 +66,19 @@ impl NewSchema {
     }
 }
 
-fn avro() -> String {
-    "AVRO".into()
+/// Registries leave `schemaType` out for Avro, and some write `null`.
+fn schema_type_or_avro<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_else(|| "AVRO".into()))
+}
+
+/// Absent, `null` and empty mean the same for an optional list or value: Karapace answers
+/// `"references": null` in `GET /schemas` and leaves the field out elsewhere.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// One version of a subject.
@@ -83,10 +94,10 @@ pub struct SubjectVersion {
     /// The schema text, as the registry renders it.
     pub schema: String,
     /// `AVRO`, `JSON` or `PROTOBUF`.
-    #[serde(default = "avro")]
+    #[serde(default = "avro", deserialize_with = "schema_type_or_avro")]
     pub schema_type: String,
     /// The schemas it refers to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub references: Vec<Reference>,
 }
 
@@ -97,10 +108,10 @@ pub struct SchemaById {
     /// The schema text.
     pub schema: String,
     /// `AVRO`, `JSON` or `PROTOBUF`.
-    #[serde(default = "avro")]
+    #[serde(default = "avro", deserialize_with = "schema_type_or_avro")]
     pub schema_type: String,
     /// The schemas it refers to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub references: Vec<Reference>,
 }
 
@@ -119,8 +130,35 @@ pub struct Compatibility {
     /// Whether the schema may be registered.
     pub is_compatible: bool,
     /// Its reasons, when it gives any (Confluent only with `verbose=true`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "messages")]
     pub messages: Vec<String>,
+}
+
+/// Reasons as strings, whatever their shape (strings, objects, `null`).
+fn messages<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let values: Vec<Value> = null_as_default(d)?;
+    Ok(values
+        .into_iter()
+        .map(|v| match v {
+            Value::String(s) => s,
+            other => other.to_string(),
+        })
+        .collect())
+}
+
+fn avro() -> String {
+    "AVRO".into()
+}
+
+/// The query of `GET /schemas`; parameters left `None` are not sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SchemaQuery<'a> {
+    /// Only subjects whose name starts with this (`subjectPrefix`).
+    pub subject_prefix: Option<&'a str>,
+    /// Only the latest version of each subject (`latestOnly`).
+    pub latest_only: Option<bool>,
+    /// Soft-deleted versions too (`deleted`).
+    pub deleted: Option<bool>,
 }
 
 /// A version of a subject: a number or the latest.
@@ -437,9 +475,10 @@ impl Client {
             .await
     }
 
-    /// `GET /schemas?subjectPrefix=..&latestOnly=false`: every live version of every subject
-    /// whose name starts with `subject_prefix`, schemas included, in one request. `None` when
-    /// the registry has no such endpoint (it came with Confluent 7.0): ask per subject then.
+    /// `GET /schemas?subjectPrefix=..&latestOnly=false&deleted=false`: every live version of
+    /// every subject whose name starts with `subject_prefix`, schemas included, in one request.
+    /// `None` when the registry has no such endpoint (it came with Confluent 7.0): ask per
+    /// subject then. Some registries ignore the prefix (Karapace): filter what comes back.
     ///
     /// # Errors
     /// A failing or unreachable registry.
@@ -447,15 +486,42 @@ impl Client {
         &self,
         subject_prefix: &str,
     ) -> Result<Option<Vec<SubjectVersion>>, Error> {
-        let path = format!(
-            "/schemas?subjectPrefix={}&latestOnly=false&deleted=false",
-            segment(subject_prefix)
-        );
-        match self.call(reqwest::Method::GET, &path, None).await {
+        let query = SchemaQuery {
+            subject_prefix: Some(subject_prefix),
+            latest_only: Some(false),
+            deleted: Some(false),
+        };
+        match self.list_schemas(&query).await {
             Ok(all) => Ok(Some(all)),
             Err(Error::Api(api)) if api.is_missing_endpoint() => Ok(None),
             Err(other) => Err(other),
         }
+    }
+
+    /// `GET /schemas` with the query parameters that are set.
+    ///
+    /// # Errors
+    /// A missing endpoint (404 without an error code), a failing or unreachable registry.
+    pub async fn list_schemas(
+        &self,
+        query: &SchemaQuery<'_>,
+    ) -> Result<Vec<SubjectVersion>, Error> {
+        let mut params = Vec::new();
+        if let Some(prefix) = query.subject_prefix {
+            params.push(format!("subjectPrefix={}", segment(prefix)));
+        }
+        if let Some(latest) = query.latest_only {
+            params.push(format!("latestOnly={latest}"));
+        }
+        if let Some(deleted) = query.deleted {
+            params.push(format!("deleted={deleted}"));
+        }
+        let path = if params.is_empty() {
+            "/schemas".to_owned()
+        } else {
+            format!("/schemas?{}", params.join("&"))
+        };
+        self.call(reqwest::Method::GET, &path, None).await
     }
 
     /// `GET /subjects/{subject}/versions`.
@@ -638,7 +704,8 @@ impl Client {
     }
 
     /// `GET /config` or `GET /config/{subject}`: the compatibility level (`compatibilityLevel`).
-    /// `None` for a subject without a level of its own (40408).
+    /// `None` for a subject without a level of its own: 40408 (an existing subject), or 40401
+    /// (Karapace, for a subject that has no version yet).
     ///
     /// # Errors
     /// A failing or unreachable registry.
@@ -654,7 +721,11 @@ impl Client {
         );
         match self.call::<Config>(reqwest::Method::GET, &path, None).await {
             Ok(config) => Ok(Some(config.compatibility_level)),
-            Err(Error::Api(api)) if api.error_code == 40408 => Ok(None),
+            Err(Error::Api(api))
+                if subject.is_some() && matches!(api.error_code, 40401 | 40408) =>
+            {
+                Ok(None)
+            }
             Err(other) => Err(other),
         }
     }

@@ -25,8 +25,8 @@ mod retry;
 mod secret;
 
 pub use client::{
-    Client, ClientBuilder, Compatibility, NewSchema, Reference, SchemaById, SubjectVersion,
-    SubjectVersionRef, VersionRef,
+    Client, ClientBuilder, Compatibility, NewSchema, Reference, SchemaById, SchemaQuery,
+    SubjectVersion, SubjectVersionRef, VersionRef,
 };
 pub use error::{ApiError, Error};
 pub use retry::{Attempt, RetryPolicy};

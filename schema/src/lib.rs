@@ -19,6 +19,7 @@ pub mod avro;
 pub mod compat;
 mod depth;
 mod error;
+pub mod form;
 pub mod jsonschema;
 pub mod naming;
 pub mod repo;

@@ -1,9 +1,9 @@
-//! Runs every case of the third-party compatibility corpus (`shared/compat-corpus/*.jsonl`,
+//! Runs every case of the third-party compatibility corpus (`tests/corpus/*.jsonl`,
 //! written by Apache Avro and Apicurio, not by us) through the engine. Nothing is copied from the
 //! corpus into assertions: the cases are read from the files.
 //!
-//! The corpus lives beside the repository (`../shared/compat-corpus`); `TIDINGS_COMPAT_CORPUS`
-//! points elsewhere. A missing corpus fails the test rather than skipping it.
+//! The corpus is kept in the repository with its provenance (`tests/corpus/README.md`, `NOTICE`);
+//! `TIDINGS_COMPAT_CORPUS` points elsewhere. A missing corpus fails the test rather than skipping it.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -17,14 +17,7 @@ fn corpus_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("TIDINGS_COMPAT_CORPUS") {
         return PathBuf::from(dir);
     }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = manifest.join("../../shared/compat-corpus");
-    assert!(
-        dir.is_dir(),
-        "the compatibility corpus is missing at {}: put shared/ beside the repository or set TIDINGS_COMPAT_CORPUS",
-        dir.display()
-    );
-    dir
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
 }
 
 fn cases(file: &str) -> Vec<Value> {

@@ -102,7 +102,8 @@ impl State {
                 schema,
                 references,
             } => {
-                let form = parse::canonical(&schema).unwrap_or_else(|_| schema.clone());
+                let form =
+                    parse::canonical(&schema_type, &schema).unwrap_or_else(|_| schema.clone());
                 self.ids_by_form
                     .insert((schema_type.clone(), form, references.clone()), id);
                 self.schemas.insert(
@@ -273,10 +274,7 @@ pub struct SchemaRequest {
 
 impl SchemaRequest {
     fn schema_type(&self) -> String {
-        self.schema_type
-            .as_deref()
-            .unwrap_or("AVRO")
-            .to_ascii_uppercase()
+        self.schema_type.as_deref().unwrap_or("AVRO").to_owned()
     }
 }
 
@@ -509,8 +507,8 @@ impl LocalRegistry {
         })
     }
 
-    /// `GET /schemas/ids/{id}/versions`.
-    pub fn id_versions(&mut self, id: u32) -> std::io::Result<Answer> {
+    /// `GET /schemas/ids/{id}/versions` (soft-deleted versions too with `deleted_too`).
+    pub fn id_versions(&mut self, id: u32, deleted_too: bool) -> std::io::Result<Answer> {
         self.read(|state| {
             if !state.schemas.contains_key(&id) {
                 return Err(schema_not_found());
@@ -520,7 +518,7 @@ impl LocalRegistry {
                 .iter()
                 .flat_map(|(subject, entries)| entries
                     .iter()
-                    .filter(move |e| e.id == id && !e.deleted)
+                    .filter(move |e| e.id == id && (deleted_too || !e.deleted))
                     .map(move |e| json!({ "subject": subject, "version": e.version })))
                 .collect::<Vec<_>>()))
         })
@@ -696,7 +694,8 @@ fn candidate(state: &State, subject: &str, request: &SchemaRequest) -> Result<Ca
             format!("schema type `{schema_type}` is not supported here: use AVRO or JSON"),
         ));
     }
-    let form = parse::canonical(&request.schema).map_err(|e| invalid(&schema_type, e))?;
+    let form =
+        parse::canonical(&schema_type, &request.schema).map_err(|e| invalid(&schema_type, e))?;
     let resolved = state.resolve(&schema_type, &request.schema, &request.references, 0)?;
     let doc = parse::parse(subject, &resolved).map_err(|e| invalid(&schema_type, e))?;
     Ok(Candidate {

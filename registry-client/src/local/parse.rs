@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::Value;
 use tidings_schema::avro::{AvroParser, SourceFile};
 use tidings_schema::compat::SchemaDoc;
+use tidings_schema::form::registry_form;
 use tidings_schema::jsonschema::{normalize_path, JsonSchemaLoader};
+use tidings_schema::repo::Format;
 
 /// A schema with its references resolved, the referenced ones first (dependency order).
 pub(crate) struct Resolved<'a> {
@@ -21,13 +22,16 @@ pub(crate) struct Resolved<'a> {
     pub references: Vec<(&'a str, Resolved<'a>)>,
 }
 
-/// The registry's canonical form: compact JSON with sorted keys. Two schemas with the same
-/// form are the same schema (and get the same id).
-pub(crate) fn canonical(text: &str) -> Result<String, String> {
-    // serde_json refuses more than 128 levels, so the sort below is bounded.
-    let mut value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    value.sort_all_objects();
-    Ok(value.to_string())
+/// The registry form of a schema of type `schema_type` (`AVRO`, `JSON`): see
+/// [`tidings_schema::form`]. Two schemas with the same form are the same schema (and get the
+/// same id).
+pub(crate) fn canonical(schema_type: &str, text: &str) -> Result<String, String> {
+    let format = if schema_type.eq_ignore_ascii_case("JSON") {
+        Format::Json
+    } else {
+        Format::Avro
+    };
+    registry_form(format, text)
 }
 
 /// Parses a schema and its references with tidings' parsers.
@@ -99,18 +103,6 @@ fn collect_json(schema: &Resolved<'_>, path: &Path, out: &mut HashMap<PathBuf, S
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn canonical_form_ignores_whitespace_and_key_order() {
-        let a = canonical(r#"{"type": "record", "name": "A", "fields": []}"#).unwrap();
-        let b = canonical("{\"fields\":[],\n \"name\":\"A\",\"type\":\"record\"}").unwrap();
-        assert_eq!(a, b);
-        assert_ne!(
-            a,
-            canonical(r#"{"type": "record", "name": "B", "fields": []}"#).unwrap()
-        );
-        assert!(canonical("{").is_err());
-    }
 
     #[test]
     fn json_references_resolve_by_their_relative_names() {

@@ -256,9 +256,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 }
 
 /// A schema id in the path; anything else is an unknown schema, as Confluent answers.
+/// An id that is not a number matches no route, as in Confluent's (and Karapace's) server.
 fn schema_id(text: &str) -> Result<u32, ApiError> {
     text.parse()
-        .map_err(|_| error(404, 40403, "Schema not found".into()))
+        .map_err(|_| error(404, 404, "HTTP 404 Not Found".into()))
 }
 
 async fn subjects(State(shared): State<Shared>, query: Query) -> Response {
@@ -361,9 +362,14 @@ async fn schema_by_id(State(shared): State<Shared>, UrlPath(id): UrlPath<String>
     }
 }
 
-async fn id_versions(State(shared): State<Shared>, UrlPath(id): UrlPath<String>) -> Response {
+async fn id_versions(
+    State(shared): State<Shared>,
+    UrlPath(id): UrlPath<String>,
+    query: Query,
+) -> Response {
+    let deleted = query.flag("deleted");
     match schema_id(&id) {
-        Ok(id) => run(shared, move |r| r.id_versions(id)).await,
+        Ok(id) => run(shared, move |r| r.id_versions(id, deleted)).await,
         Err(unknown) => reply(Err(unknown)),
     }
 }

@@ -180,8 +180,8 @@ impl Reconciled {
     }
 }
 
-/// Matches repository versions with registry versions by content (canonical JSON: formatting
-/// and key order do not count).
+/// Matches repository versions with registry versions by content (the registry form of
+/// [`tidings_schema::form`]: formatting, key order and Avro's equivalent spellings do not count).
 pub fn reconcile(plan: &Plan, snapshot: &Snapshot) -> Reconciled {
     let mut standings = Vec::with_capacity(plan.subjects.len());
     let mut drift = Vec::new();
@@ -193,12 +193,16 @@ pub fn reconcile(plan: &Plan, snapshot: &Snapshot) -> Reconciled {
             .unwrap_or_default();
         let forms: Vec<Option<String>> = registered
             .iter()
-            .map(|v| canonical(&v.schema).ok())
+            .map(|v| canonical(&v.schema_type, &v.schema).ok())
             .collect();
         let mut matched = vec![false; registered.len()];
         let mut row = Vec::with_capacity(subject.versions.len());
         for version in &subject.versions {
-            let form = canonical(&version.schema).ok();
+            let form = canonical(
+                version.schema_type.as_deref().unwrap_or("AVRO"),
+                &version.schema,
+            )
+            .ok();
             let hit = registered
                 .iter()
                 .zip(&forms)

@@ -8,15 +8,12 @@ use std::time::Duration;
 use serde_json::Value;
 use tidings_registry::RetryPolicy;
 
-/// The exchanges of `shared/registry-transcripts/karapace.jsonl` (or of the folder named by
-/// `TIDINGS_REGISTRY_TRANSCRIPTS`), in order.
-pub(crate) fn transcript() -> Vec<Value> {
-    let dir = std::env::var_os("TIDINGS_REGISTRY_TRANSCRIPTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/registry-transcripts")
-        });
-    let path = dir.join("karapace.jsonl");
+/// The exchanges of a recorded transcript in `tests/transcripts/` (`karapace.jsonl`,
+/// `karapace-2.jsonl`), in order.
+pub(crate) fn transcript(file: &str) -> Vec<Value> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/transcripts")
+        .join(file);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the transcript is missing at {}: {e}", path.display()));
     text.lines()
