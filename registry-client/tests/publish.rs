@@ -37,10 +37,13 @@ fn sample() -> (tempfile::TempDir, Plan) {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&root.join("schemas"), &dir.path().join("schemas"));
     std::fs::copy(root.join("tidings.toml"), dir.path().join("tidings.toml")).unwrap();
-    let repo = Repository::open(dir.path()).unwrap();
-    let loaded = repo.load();
-    let plan = Plan::new(&repo, &loaded).unwrap();
+    let plan = plan_of(dir.path());
     (dir, plan)
+}
+
+fn plan_of(project: &Path) -> Plan {
+    let repo = Repository::open(project).unwrap();
+    Plan::new(&repo, &repo.load()).unwrap()
 }
 
 fn total_versions(plan: &Plan) -> usize {
@@ -112,6 +115,90 @@ enum Fault {
     /// Like Karapace and Redpanda: no `GET /schemas`, no compatibility check against all
     /// versions, and (like Confluent without `verbose`) verdicts without reasons.
     OlderRegistry,
+    /// Answers as Karapace 6.2 did in the recorded transcripts (`tests/transcripts/README.md`):
+    /// 40401 for the level of a subject without versions, `"references": null` and
+    /// `"schemaType"` on every `GET /schemas` item with the prefix ignored, no compatibility
+    /// check against all versions, 40402 against `latest` of an empty subject, JSON Schema
+    /// references refused with 44302, lookups without references.
+    Karapace,
+}
+
+/// Karapace's answer where it differs from the local registry's (`None`: forward as is).
+async fn karapace(
+    http: &reqwest::Client,
+    upstream: &str,
+    method: &Method,
+    uri: &Uri,
+    body: &Bytes,
+) -> Option<(StatusCode, String)> {
+    let path = uri.path();
+    let has_versions = |subject: &str| {
+        let url = format!("{upstream}/subjects/{subject}/versions");
+        async move { http.get(url).send().await.unwrap().status().is_success() }
+    };
+    let error = |status: u16, code: u32, message: &str| {
+        let body = serde_json::json!({"error_code": code, "message": message}).to_string();
+        Some((StatusCode::from_u16(status).unwrap(), body))
+    };
+    if *method == Method::GET {
+        if let Some(subject) = path.strip_prefix("/config/") {
+            if !has_versions(subject).await {
+                return error(404, 40401, &format!("Subject '{subject}' not found."));
+            }
+        }
+        if path == "/schemas" {
+            // The prefix is ignored; every item carries `references` (null when none) and
+            // `schemaType`.
+            let all: serde_json::Value = http
+                .get(format!("{upstream}/schemas"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let items: Vec<serde_json::Value> = all
+                .as_array()
+                .unwrap()
+                .iter()
+                .cloned()
+                .map(|mut item| {
+                    if item["references"].as_array().is_none_or(Vec::is_empty) {
+                        item["references"] = serde_json::Value::Null;
+                    }
+                    if item.get("schemaType").is_none() {
+                        item["schemaType"] = "AVRO".into();
+                    }
+                    item
+                })
+                .collect();
+            return Some((StatusCode::OK, serde_json::Value::Array(items).to_string()));
+        }
+    }
+    if *method == Method::POST {
+        if path.starts_with("/compatibility/") && path.ends_with("/versions") {
+            return error(404, 404, "HTTP 404 Not Found");
+        }
+        if let Some(rest) = path.strip_prefix("/compatibility/subjects/") {
+            let subject = rest.split('/').next().unwrap();
+            if path.ends_with("/latest") && !has_versions(subject).await {
+                return error(404, 40402, "Version -1 not found.");
+            }
+        }
+        let request: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        let json_with_references = request["schemaType"] == "JSON"
+            && request["references"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty());
+        if path.starts_with("/subjects/") && path.ends_with("/versions") && json_with_references {
+            return error(
+                422,
+                44302,
+                "Schema references are not supported for 'JSON' schema type",
+            );
+        }
+    }
+    None
 }
 
 /// A proxy on 127.0.0.1 in front of `upstream` that misbehaves on registrations.
@@ -140,6 +227,11 @@ async fn proxy(upstream: String, fault: Fault) -> (String, tokio::task::JoinHand
                 {
                     return (StatusCode::NOT_FOUND, "\"Not Found\"".to_owned());
                 }
+                if matches!(fault, Fault::Karapace) {
+                    if let Some(answer) = karapace(&http, &upstream, &method, &uri, &body).await {
+                        return answer;
+                    }
+                }
                 if let (Fault::DiesAfter(limit), Some(n)) = (fault, n) {
                     if n >= limit {
                         return (
@@ -148,6 +240,9 @@ async fn proxy(upstream: String, fault: Fault) -> (String, tokio::task::JoinHand
                         );
                     }
                 }
+                let lookup = method == Method::POST
+                    && uri.path().starts_with("/subjects/")
+                    && !uri.path().ends_with("/versions");
                 let mut request = http.request(method, format!("{upstream}{uri}")).body(body);
                 if let Some(ct) = headers.get("content-type") {
                     request = request.header("content-type", ct.to_str().unwrap());
@@ -161,6 +256,11 @@ async fn proxy(upstream: String, fault: Fault) -> (String, tokio::task::JoinHand
                         map.remove("messages");
                     }
                     text = verdict.to_string();
+                }
+                if matches!(fault, Fault::Karapace) && lookup && status.is_success() {
+                    let mut found: serde_json::Value = serde_json::from_str(&text).unwrap();
+                    found.as_object_mut().unwrap().remove("references");
+                    text = found.to_string();
                 }
                 if let (Fault::AnswerTooLate(which), Some(n)) = (fault, n) {
                     if n == which {
@@ -335,4 +435,149 @@ async fn an_older_registry_is_read_per_subject_and_its_silent_refusals_are_expla
     );
     proxy_task.abort();
     server.stop().await;
+}
+
+/// A breaking v3 of `orders/order_paid`: a required field without a default.
+fn add_breaking_version(project: &Path) {
+    let v2 = std::fs::read_to_string(project.join("schemas/orders/order_paid/v2.avsc")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&v2).unwrap();
+    doc["fields"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"name": "tip_minor", "type": "long"}));
+    std::fs::write(
+        project.join("schemas/orders/order_paid/v3.avsc"),
+        doc.to_string(),
+    )
+    .unwrap();
+}
+
+/// What a publish did, row by row, without ids (each registry numbers its own).
+fn outcomes(report: &publish::PublishReport) -> Vec<(String, u32, String)> {
+    report
+        .rows
+        .iter()
+        .map(|r| {
+            let outcome = match &r.outcome {
+                Outcome::AlreadyThere { version, .. } => format!("already there as v{version}"),
+                Outcome::Registered { version, .. } => format!("registered as v{version}"),
+                Outcome::Failed { .. } => "failed".into(),
+                Outcome::NotAttempted => "not attempted".into(),
+            };
+            (r.subject.clone(), r.repository_version, outcome)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_karapace_registry_takes_the_sample_as_the_local_registry_does_with_json_bundled() {
+    let (dir, plan) = sample();
+    let data = tempfile::tempdir().unwrap();
+    let server = LocalServer::start(data.path()).await.unwrap();
+    let (url, proxy_task) = proxy(server.url(), Fault::Karapace).await;
+    let karapace = ClientBuilder::new(url).retry(quick(0)).build().unwrap();
+
+    // By default, JSON Schema references go as references, which Karapace refuses: the
+    // failure names the registry's answer, the event, the shared file and the way out.
+    let report = run(&karapace, &plan).await;
+    assert!(!report.is_complete());
+    let refused: Vec<&str> = report
+        .rows
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Failed { error } => Some(error.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(!refused.is_empty(), "{report:?}");
+    for error in &refused {
+        assert!(error.contains("44302"), "{error}");
+        assert!(error.contains("_shared/"), "{error}");
+        assert!(error.contains(r#"json_references = "bundle""#), "{error}");
+        assert!(error.contains("schemas/"), "{error}");
+    }
+
+    // With the shared files bundled, everything goes in, exactly as into the local registry.
+    let toml = dir.path().join("tidings.toml");
+    let mut config = std::fs::read_to_string(&toml).unwrap();
+    config.push_str("\n[registry]\njson_references = \"bundle\"\n");
+    std::fs::write(&toml, config).unwrap();
+    let bundled = plan_of(dir.path());
+    let local_data = tempfile::tempdir().unwrap();
+    let local_server = LocalServer::start(local_data.path()).await.unwrap();
+    let local = ClientBuilder::new(local_server.url()).build().unwrap();
+
+    let on_karapace = run(&karapace, &bundled).await;
+    let on_local = run(&local, &bundled).await;
+    assert!(on_karapace.is_complete(), "{on_karapace:?}");
+    assert!(on_local.is_complete(), "{on_local:?}");
+    assert_eq!(
+        on_karapace.rows.len(),
+        total_versions(&bundled),
+        "every version has its row"
+    );
+    // The events that refer to shared JSON files are registered as one document each.
+    let bundled_versions: Vec<_> = bundled
+        .subjects
+        .iter()
+        .flat_map(|s| &s.versions)
+        .filter(|v| !v.bundled.is_empty())
+        .collect();
+    assert!(
+        bundled_versions.len() >= 2,
+        "the sample refers to shared JSON files"
+    );
+    assert!(bundled_versions.iter().all(|v| v.references.is_empty()));
+    // Rows registered on Karapace are the ones the first attempt did not get in.
+    let registered_anywhere = |report: &publish::PublishReport| {
+        report
+            .rows
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.outcome,
+                    Outcome::Registered { .. } | Outcome::AlreadyThere { .. }
+                )
+            })
+            .count()
+    };
+    assert_eq!(
+        registered_anywhere(&on_karapace),
+        registered_anywhere(&on_local)
+    );
+
+    // Publishing again: nothing new, on both.
+    let again_karapace = run(&karapace, &bundled).await;
+    let again_local = run(&local, &bundled).await;
+    assert_eq!(again_karapace.registered(), 0);
+    assert_eq!(outcomes(&again_karapace), outcomes(&again_local));
+
+    // `check --registry`: nothing to report on either.
+    for client in [&karapace, &local] {
+        let survey = publish::survey(client, &bundled, Default::default(), 8)
+            .await
+            .unwrap();
+        assert!(survey.findings.is_empty(), "{:?}", survey.findings);
+        assert_eq!(survey.reconciled.new_versions(), 0);
+    }
+
+    // A breaking version is refused by both, with the same finding.
+    add_breaking_version(dir.path());
+    let breaking = plan_of(dir.path());
+    let mut findings = Vec::new();
+    for client in [&karapace, &local] {
+        let survey = publish::survey(client, &breaking, Default::default(), 8)
+            .await
+            .unwrap();
+        assert_eq!(survey.findings.len(), 1, "{:?}", survey.findings);
+        let finding = &survey.findings[0];
+        assert_eq!(finding.rule, "REGISTRY_INCOMPATIBLE");
+        assert!(finding.file.ends_with("order_paid/v3.avsc"));
+        findings.push((finding.rule, finding.subject.clone(), finding.file.clone()));
+    }
+    assert_eq!(findings[0], findings[1]);
+
+    proxy_task.abort();
+    server.stop().await;
+    local_server.stop().await;
 }

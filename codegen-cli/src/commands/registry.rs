@@ -76,7 +76,7 @@ impl Connection {
                     .ok()
                     .filter(|u| !u.is_empty())
             })
-            .or_else(|| config.registry.as_ref().map(|r| r.url.clone()));
+            .or_else(|| config.registry.as_ref().and_then(|r| r.url.clone()));
         let (url, local, name) = match url {
             Some(url) => (url, None, None),
             None => {

@@ -417,7 +417,25 @@ async fn check_subject(
             .map(|f| format!("{} at {}: {}", f.rule, f.new.path, f.message))
             .collect();
         let verdict = if std::mem::take(&mut ask_registry) {
-            registry_verdict(client, &subject.subject, version, references).await?
+            match registry_verdict(client, &subject.subject, version, references).await {
+                Ok(verdict) => verdict,
+                Err(e)
+                    if e.api()
+                        .is_some_and(|api| api.error_code == JSON_REFERENCES_UNSUPPORTED) =>
+                {
+                    findings.push(Finding {
+                        rule: "REGISTRY_JSON_REFERENCES_UNSUPPORTED",
+                        subject: subject.subject.clone(),
+                        file: version.file.clone(),
+                        message: explain(&e, subject, version),
+                        hint:
+                            "set `json_references = \"bundle\"` under `[registry]` in tidings.toml"
+                                .into(),
+                    });
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
         } else {
             None
         };
@@ -680,7 +698,7 @@ async fn register_subject(
             None => Outcome::Failed {
                 error: "a schema it refers to is not registered".into(),
             },
-            Some(schema) => register_one(client, &subject.subject, &schema).await,
+            Some(schema) => register_one(client, subject, version, &schema).await,
         };
         if let Outcome::Registered { version: v, .. } = line.outcome {
             references
@@ -698,12 +716,18 @@ async fn register_subject(
 
 /// Registers a schema, then asks which version it became (the registration answer has only
 /// the id).
-async fn register_one(client: &Client, subject: &str, schema: &NewSchema) -> Outcome {
+async fn register_one(
+    client: &Client,
+    planned: &PlannedSubject,
+    version: &PlannedVersion,
+    schema: &NewSchema,
+) -> Outcome {
+    let subject = planned.subject.as_str();
     let id = match client.register(subject, schema, false).await {
         Ok(id) => id,
         Err(e) => {
             return Outcome::Failed {
-                error: e.to_string(),
+                error: explain(&e, planned, version),
             }
         }
     };
@@ -715,6 +739,34 @@ async fn register_one(client: &Client, subject: &str, schema: &NewSchema) -> Out
         Err(e) => Outcome::Failed {
             error: format!("registered as id {id}, but its version could not be read back: {e}"),
         },
+    }
+}
+
+/// Confluent's code for "this registry takes no JSON Schema references" (Karapace).
+const JSON_REFERENCES_UNSUPPORTED: u32 = 44302;
+
+/// A registry error as the user needs it: what the registry said, and for a refusal of JSON
+/// Schema references, which event and shared files it concerns and the way out.
+fn explain(error: &Error, subject: &PlannedSubject, version: &PlannedVersion) -> String {
+    match error.api() {
+        Some(api) if api.error_code == JSON_REFERENCES_UNSUPPORTED => {
+            let shared: Vec<String> = version
+                .references
+                .iter()
+                .map(|(_, subject)| format!("`{subject}`"))
+                .collect();
+            format!(
+                "{error}. This registry does not take JSON Schema references: `{}` v{} ({}) refers to {}. \
+                 Set `json_references = \"bundle\"` under `[registry]` in tidings.toml to register JSON \
+                 Schema events with their shared files bundled into `$defs`, or use a registry \
+                 with JSON Schema references (Confluent 5.5+, Apicurio)",
+                subject.source,
+                version.number,
+                version.file,
+                shared.join(", ")
+            )
+        }
+        _ => error.to_string(),
     }
 }
 

@@ -14,7 +14,8 @@ use std::path::Path;
 use serde_json::Value;
 use tidings_schema::avro::{AvroParser, AvroSchema, Kind, SourceFile, TypeId};
 use tidings_schema::compat::{Level, SchemaDoc};
-use tidings_schema::jsonschema::normalize_path;
+use tidings_schema::jsonschema::{bundle, normalize_path};
+use tidings_schema::repo::config::JsonReferences;
 use tidings_schema::repo::{LoadedRepository, Repository};
 
 /// Where a subject's schemas come from.
@@ -45,6 +46,9 @@ pub struct PlannedVersion {
     pub schema: String,
     /// `None` for Avro, `JSON` for JSON Schema.
     pub schema_type: Option<String>,
+    /// For a JSON Schema registered with `json_references = "bundle"`: the shared files
+    /// bundled into `schema` (below the schema root). Empty otherwise.
+    pub bundled: Vec<String>,
     /// `(name, subject)` of each schema it refers to; the version is the one registered for
     /// the repository's content of that subject.
     pub references: Vec<(String, String)>,
@@ -92,7 +96,12 @@ impl Plan {
     /// subject, references in a cycle.
     pub fn new(repo: &Repository, loaded: &LoadedRepository) -> Result<Plan, PlanError> {
         let mut subjects: Vec<PlannedSubject> = Vec::new();
-        let shared = shared_subjects(repo)?;
+        let bundling = repo.config.json_references() == JsonReferences::Bundle;
+        let mut shared = shared_subjects(repo)?;
+        if bundling {
+            // Bundled into each event that uses them: not subjects of their own.
+            shared.retain(|item| !matches!(item.doc, SchemaDoc::Json(_)));
+        }
         let mut subject_of_file: HashMap<String, String> = HashMap::new();
         let mut avro_owner: HashMap<String, String> = HashMap::new();
         for item in &shared {
@@ -118,6 +127,7 @@ impl Plan {
                     file: item.file.clone(),
                     schema: item.text.clone(),
                     schema_type: schema_type(&item.doc),
+                    bundled: Vec::new(),
                     references,
                     doc: item.doc.clone(),
                 }],
@@ -142,8 +152,18 @@ impl Plan {
                     repo.config
                         .subject_of(&files.domain, &files.name, &record_name),
                 );
+                let mut schema = version.text.clone();
+                let mut bundled = Vec::new();
                 let references = match &doc {
                     SchemaDoc::Avro(schema) => avro_references(schema, &avro_owner),
+                    SchemaDoc::Json(_) if bundling => {
+                        (schema, bundled) = bundle_version(repo, &file.rel, &version.text)
+                            .map_err(|message| PlanError {
+                                file: version.file.clone(),
+                                message,
+                            })?;
+                        Vec::new()
+                    }
                     SchemaDoc::Json(_) => {
                         json_references(&file.rel, &version.text, &subject_of_file, &version.file)?
                     }
@@ -151,8 +171,9 @@ impl Plan {
                 versions.push(PlannedVersion {
                     number: version.number,
                     file: version.file.clone(),
-                    schema: version.text.clone(),
+                    schema,
                     schema_type: schema_type(&doc),
+                    bundled,
                     references,
                     doc,
                 });
@@ -188,6 +209,28 @@ fn schema_type(doc: &SchemaDoc) -> Option<String> {
         SchemaDoc::Avro(_) => None,
         SchemaDoc::Json(_) => Some("JSON".to_owned()),
     }
+}
+
+/// A JSON Schema with the files it refers to bundled in, and those files (empty, and the text
+/// as written, when it refers to none).
+fn bundle_version(
+    repo: &Repository,
+    rel: &str,
+    text: &str,
+) -> Result<(String, Vec<String>), String> {
+    let read_files = std::cell::RefCell::new(Vec::new());
+    let read = |path: &str| {
+        read_files.borrow_mut().push(path.to_owned());
+        repo.files
+            .read(&repo.project, path)
+            .map_err(|e| e.to_string())
+    };
+    let bundled = bundle(rel, text, &read)?;
+    let files = read_files.into_inner();
+    if files.is_empty() {
+        return Ok((text.to_owned(), files));
+    }
+    Ok((bundled, files))
 }
 
 struct SharedFile {
@@ -418,6 +461,7 @@ mod tests {
                 file: format!("{name}.avsc"),
                 schema: r#""string""#.into(),
                 schema_type: None,
+                bundled: Vec::new(),
                 references: refers_to
                     .iter()
                     .map(|r| (r.to_string(), r.to_string()))

@@ -76,11 +76,38 @@ pub enum SubjectNaming {
 }
 
 /// The registry a project publishes to.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct RegistryConfig {
-    /// Base URL of a Confluent-compatible REST API.
-    pub url: String,
+    /// Base URL of a Confluent-compatible REST API (else `TIDINGS_REGISTRY_URL` or a flag).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// How JSON Schema events that refer to shared files are registered.
+    #[serde(default)]
+    pub json_references: JsonReferences,
+}
+
+/// How a JSON Schema that refers to shared files goes to a registry.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum JsonReferences {
+    /// As Confluent references: each shared file is a subject of its own (Confluent,
+    /// Apicurio, the local registry).
+    #[default]
+    References,
+    /// The shared files bundled under `$defs` of each event's schema, for registries without
+    /// JSON Schema references (Karapace: error 44302).
+    Bundle,
+}
+
+impl Config {
+    /// How JSON Schema references are registered.
+    pub fn json_references(&self) -> JsonReferences {
+        self.registry
+            .as_ref()
+            .map(|r| r.json_references)
+            .unwrap_or_default()
+    }
 }
 
 /// Settings of one event.
