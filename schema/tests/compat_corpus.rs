@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 use tidings_schema::avro::{AvroParser, AvroSchema, SourceFile};
 use tidings_schema::compat::avro::reader_writer_incompatibilities;
-use tidings_schema::compat::{check, Level, SchemaDoc};
+use tidings_schema::compat::{check, check_with, Level, Options, Policy, SchemaDoc};
 
 fn corpus_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("TIDINGS_COMPAT_CORPUS") {
@@ -283,4 +283,53 @@ fn apicurio_jsonschema_cases_agree_at_least_97_percent() {
         known_path.display(),
         listing.join("\n")
     );
+}
+
+/// Our own cases, one per class of disagreement with Confluent's JSON Schema rules
+/// (`tests/cases/README.md`), under the policy each names: every one must agree, and an
+/// incompatible one must report its rule.
+#[test]
+fn confluent_jsonschema_rule_cases_agree() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cases/confluent-jsonschema.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut wrong = Vec::new();
+    let mut total = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).unwrap();
+        total += 1;
+        let id = case["id"].as_str().unwrap();
+        let policy = match case["policy"].as_str().unwrap() {
+            "lenient" => Policy::Lenient,
+            _ => Policy::Strict,
+        };
+        let level: Level = case["level"].as_str().unwrap().parse().unwrap();
+        let previous: Vec<SchemaDoc> = case["previous"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| doc(&case, &format!("v{}", i + 1), s).unwrap())
+            .collect();
+        let new = doc(&case, "new", &case["new"]).unwrap();
+        let report = check_with(&previous, &new, level, Options { policy });
+        let verdict = if report.is_compatible() {
+            "compatible"
+        } else {
+            "incompatible"
+        };
+        let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+        let expected = case["expected"].as_str().unwrap();
+        let rule_missing = case["expected_rule"]
+            .as_str()
+            .is_some_and(|rule| !rules.contains(&rule));
+        if verdict != expected || rule_missing {
+            wrong.push(format!(
+                "  {id}: expected {expected} {}, got {verdict} {rules:?}",
+                case["expected_rule"]
+            ));
+        }
+    }
+    assert!(total >= 20, "{total} cases");
+    assert!(wrong.is_empty(), "disagreements:\n{}", wrong.join("\n"));
 }

@@ -1,6 +1,7 @@
-//! One `previous`/`current` fixture per rule under `tests/rules/<RULE_ID>/`: the current version
-//! must break the previous one at BACKWARD with (at least) that rule, and every finding, its
-//! positions, message and hint are snapshotted.
+//! One `previous`/`current` fixture per rule under `tests/rules/<RULE_ID>/` (and more per rule
+//! under `tests/rules/<RULE_ID>@<case>/`): the current version must break the previous one at
+//! BACKWARD with (at least) that rule, and every finding, its positions, message and hint are
+//! snapshotted.
 
 use std::path::Path;
 
@@ -57,7 +58,8 @@ fn every_rule_fixture_breaks_with_its_rule() {
         dirs.len()
     );
     for dir in dirs {
-        let rule = dir.file_name().unwrap().to_str().unwrap().to_owned();
+        let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
+        let rule = name.split('@').next().unwrap().to_owned();
         let ext = if dir.join("previous.avsc").exists() {
             "avsc"
         } else {
@@ -71,6 +73,6 @@ fn every_rule_fixture_breaks_with_its_rule() {
             "{rule}: not found in\n{}",
             render(&report)
         );
-        insta::assert_snapshot!(rule.clone(), render(&report));
+        insta::assert_snapshot!(name.replace('@', "__"), render(&report));
     }
 }

@@ -151,6 +151,17 @@ struct PendingRef {
     pos: Pos,
 }
 
+/// The effective limit of a pair: when both are given, the tighter one counts.
+fn tighter(
+    (inclusive, exclusive): (Option<Bound>, Option<Bound>),
+    is_tighter: fn(f64, f64) -> bool,
+) -> Option<Bound> {
+    match (inclusive, exclusive) {
+        (Some(i), Some(e)) => Some(if is_tighter(i.value, e.value) { i } else { e }),
+        (i, e) => i.or(e),
+    }
+}
+
 struct Builder<'l> {
     loader: &'l JsonSchemaLoader,
     nodes: Vec<SchemaNode>,
@@ -158,8 +169,9 @@ struct Builder<'l> {
     refs: Vec<PendingRef>,
 }
 
-const OBJECT_KEYWORDS: [&str; 10] = [
+const OBJECT_KEYWORDS: [&str; 11] = [
     "properties",
+    "unevaluatedProperties",
     "required",
     "additionalProperties",
     "patternProperties",
@@ -170,8 +182,11 @@ const OBJECT_KEYWORDS: [&str; 10] = [
     "maxProperties",
     "propertyNames",
 ];
-const ARRAY_KEYWORDS: [&str; 7] = [
+const ARRAY_KEYWORDS: [&str; 10] = [
     "items",
+    "unevaluatedItems",
+    "minContains",
+    "maxContains",
     "prefixItems",
     "additionalItems",
     "minItems",
@@ -398,7 +413,13 @@ impl Builder<'_> {
                     )
                 })?;
             let mut subschemas = Vec::with_capacity(items.len());
+            // `allOf` and `anyOf` are sets: a branch written twice is one branch (Confluent
+            // compares them so). In `oneOf` a duplicate changes what validates, so it stays.
+            let mut seen = std::collections::HashSet::new();
             for (i, item) in items.iter().enumerate() {
+                if criterion != Criterion::One && !seen.insert(item.to_json().to_string()) {
+                    continue;
+                }
                 let p = format!("{pointer}/{keyword}");
                 subschemas.push(self.child(item, doc, &p, &i.to_string())?);
             }
@@ -527,8 +548,24 @@ impl Builder<'_> {
             }),
             "number" | "integer" => Kind::Number(NumberSchema {
                 integer: name == "integer",
-                lower: self.bound(node, doc, "minimum", "exclusiveMinimum", |a, b| a > b)?,
-                upper: self.bound(node, doc, "maximum", "exclusiveMaximum", |a, b| a < b)?,
+                lower: self
+                    .bounds(node, doc, "minimum", "exclusiveMinimum")
+                    .map(|b| tighter(b, |a, b| a > b))?,
+                upper: self
+                    .bounds(node, doc, "maximum", "exclusiveMaximum")
+                    .map(|b| tighter(b, |a, b| a < b))?,
+                keywords: {
+                    let (minimum, exclusive_minimum) =
+                        self.bounds(node, doc, "minimum", "exclusiveMinimum")?;
+                    let (maximum, exclusive_maximum) =
+                        self.bounds(node, doc, "maximum", "exclusiveMaximum")?;
+                    NumberKeywords {
+                        minimum,
+                        exclusive_minimum,
+                        maximum,
+                        exclusive_maximum,
+                    }
+                },
                 multiple_of: match self.number(node, doc, "multipleOf")? {
                     Some(m) if m <= 0.0 => {
                         let at = node.get_value("multipleOf").map_or(pos, |v| v.pos);
@@ -593,6 +630,12 @@ impl Builder<'_> {
         if let Some(additional) = node.get_value("additionalProperties") {
             object.additional =
                 self.additional(additional, doc, pointer, "additionalProperties")?;
+        } else if let Some(unevaluated) = node.get_value("unevaluatedProperties") {
+            // Without `additionalProperties`, what `properties` and `patternProperties` leave
+            // unevaluated is every undeclared property: it closes (or constrains) the model
+            // the same way. Subschemas of `allOf` may evaluate more; Confluent does not look.
+            object.additional =
+                self.additional(unevaluated, doc, pointer, "unevaluatedProperties")?;
         }
         if let Some(patterns) = node.get_value("patternProperties") {
             let members = patterns.as_object().ok_or_else(|| {
@@ -696,17 +739,30 @@ impl Builder<'_> {
         } else if let Some(items) = node.get_value("items") {
             if items.as_array().is_some() {
                 array.item_schemas = Some(tuple(self, items, "items")?);
-                if let Some(additional) = node.get_value("additionalItems") {
-                    array.additional =
-                        self.additional(additional, doc, pointer, "additionalItems")?;
-                }
             } else {
                 array.all_items = Some(self.child(items, doc, pointer, "items")?);
+            }
+            // Beside a single `items` schema, `additionalItems` has no effect on validation,
+            // but Confluent's registry still compares it: so do we, to give its verdict.
+            if let Some(additional) = node.get_value("additionalItems") {
+                array.additional = self.additional(additional, doc, pointer, "additionalItems")?;
+            }
+        }
+        let additional_given = node.get_value("additionalItems").is_some()
+            || (node.get_value("prefixItems").is_some() && node.get_value("items").is_some());
+        if let Some(unevaluated) = node.get_value("unevaluatedItems") {
+            if !additional_given && array.all_items.is_none() {
+                // Items no positional schema evaluates: with none listed, every item.
+                array.item_schemas.get_or_insert_with(Vec::new);
+                array.additional =
+                    self.additional(unevaluated, doc, pointer, "unevaluatedItems")?;
             }
         }
         if let Some(contains) = node.get_value("contains") {
             array.contains = Some(self.child(contains, doc, pointer, "contains")?);
         }
+        array.min_contains = self.count(node, doc, "minContains")?;
+        array.max_contains = self.count(node, doc, "maxContains")?;
         Ok(array)
     }
 
@@ -800,14 +856,16 @@ impl Builder<'_> {
     /// The effective limit of `minimum`/`exclusiveMinimum` (or the maximum pair). Draft 4 makes
     /// `minimum` exclusive with `"exclusiveMinimum": true`; draft 6 and later give
     /// `exclusiveMinimum` its own number. When both limits are given, the tighter one counts.
-    fn bound(
+    /// The inclusive and the exclusive limit of a pair (`minimum`/`exclusiveMinimum`). Draft 4
+    /// makes `minimum` exclusive with `"exclusiveMinimum": true`; draft 6 and later give
+    /// `exclusiveMinimum` its own number.
+    fn bounds(
         &self,
         node: &Node,
         doc: usize,
         inclusive_key: &str,
         exclusive_key: &str,
-        tighter: fn(f64, f64) -> bool,
-    ) -> Result<Option<Bound>, SchemaError> {
+    ) -> Result<(Option<Bound>, Option<Bound>), SchemaError> {
         let draft4_exclusive = matches!(
             node.get_value(exclusive_key),
             Some(Node {
@@ -829,10 +887,7 @@ impl Builder<'_> {
                 exclusive: true,
             }),
         };
-        Ok(match (inclusive, exclusive) {
-            (Some(i), Some(e)) => Some(if tighter(i.value, e.value) { i } else { e }),
-            (i, e) => i.or(e),
-        })
+        Ok((inclusive, exclusive))
     }
 
     fn pattern(&self, node: &Node, doc: usize) -> Result<Option<String>, SchemaError> {

@@ -230,6 +230,22 @@ pub struct NumberSchema {
     pub upper: Option<Bound>,
     /// `multipleOf`
     pub multiple_of: Option<f64>,
+    /// The limits keyword by keyword, as written: Confluent compares each keyword on its own.
+    pub keywords: NumberKeywords,
+}
+
+/// `minimum`, `exclusiveMinimum`, `maximum` and `exclusiveMaximum` as written (draft 4's
+/// boolean `exclusiveMinimum` makes `minimum` exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct NumberKeywords {
+    /// `minimum`
+    pub minimum: Option<Bound>,
+    /// `exclusiveMinimum` with a number (draft 6 and later)
+    pub exclusive_minimum: Option<Bound>,
+    /// `maximum`
+    pub maximum: Option<Bound>,
+    /// `exclusiveMaximum` with a number (draft 6 and later)
+    pub exclusive_maximum: Option<Bound>,
 }
 
 /// A numeric limit. `minimum: 10` and `exclusiveMinimum: 10` differ only in `exclusive`, so
@@ -267,7 +283,7 @@ pub struct ObjectSchema {
     pub properties: Vec<(String, NodeId)>,
     /// `required`
     pub required: Vec<String>,
-    /// `additionalProperties`
+    /// `additionalProperties`, or `unevaluatedProperties` without it.
     pub additional: Additional,
     /// `patternProperties`: the pattern as written and its schema.
     pub pattern_properties: Vec<(String, NodeId)>,
@@ -307,7 +323,7 @@ pub struct ArraySchema {
     pub all_items: Option<NodeId>,
     /// `items` as an array (draft 7) or `prefixItems` (2020-12): positional schemas.
     pub item_schemas: Option<Vec<NodeId>>,
-    /// `additionalItems`, or `items` next to `prefixItems`.
+    /// `additionalItems`, or `items` next to `prefixItems`, or `unevaluatedItems` without either.
     pub additional: Additional,
     /// `minItems`
     pub min_items: Option<u64>,
@@ -317,4 +333,8 @@ pub struct ArraySchema {
     pub unique_items: bool,
     /// `contains`
     pub contains: Option<NodeId>,
+    /// `minContains`
+    pub min_contains: Option<u64>,
+    /// `maxContains`
+    pub max_contains: Option<u64>,
 }

@@ -40,6 +40,7 @@ impl Engine<'_> {
         let kind =
             |doc: &crate::jsonschema::JsonSchema, id: NodeId| doc.get(doc.resolve(id)).kind.clone();
         let mut unmatched: Vec<NodeId> = us.to_vec();
+        let mut left = Vec::new();
         for o in os {
             let ok = kind(self.original, *o);
             match unmatched
@@ -49,6 +50,18 @@ impl Engine<'_> {
                 Some(i) => {
                     let u = unmatched.remove(i);
                     self.compare(ctx, Some(*o), Some(u));
+                }
+                None => left.push(*o),
+            }
+        }
+        for o in left {
+            // A group of another shape that still takes what the old one took: `"type":
+            // "string"` against `"type": ["string", "null"]` is a union matched against the
+            // single type, as Confluent matches it.
+            let wider = unmatched.iter().position(|u| self.settle(ctx, o, *u, None));
+            match wider {
+                Some(i) => {
+                    unmatched.remove(i);
                 }
                 // A group the update no longer has: fewer constraints.
                 None => ctx.add(Difference::PRODUCT_TYPE_NARROWED),

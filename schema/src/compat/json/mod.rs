@@ -97,6 +97,14 @@ impl Ctx {
         self.path.pop();
     }
 
+    /// Whether `difference` is already reported at `keyword` of the current path.
+    fn has_at(&self, keyword: &str, difference: Difference) -> bool {
+        let path = format!("{}/{keyword}", self.path_string());
+        self.changes
+            .iter()
+            .any(|c| c.difference == difference && c.path == path)
+    }
+
     fn enter(&mut self, segment: impl Into<String>) {
         self.path.push(segment.into());
     }
@@ -181,7 +189,7 @@ impl Engine<'_> {
         }
         match (&on.kind, &un.kind) {
             (Kind::String(os), Kind::String(us)) => compare_strings(ctx, os, us),
-            (Kind::Number(on), Kind::Number(un)) => compare_numbers(ctx, on, un),
+            (Kind::Number(on), Kind::Number(un)) => compare_numbers(ctx, on, un, self.policy),
             (Kind::Const(ov), Kind::Const(uv)) if ov != uv => {
                 ctx.add_at("const", Difference::ENUM_ARRAY_CHANGED);
             }
@@ -418,6 +426,30 @@ impl Engine<'_> {
                 MIN_ITEMS_DECREASED,
             ],
         );
+        compare_limit(
+            ctx,
+            "minContains",
+            o.min_contains,
+            u.min_contains,
+            [
+                MIN_CONTAINS_ADDED,
+                MIN_CONTAINS_REMOVED,
+                MIN_CONTAINS_INCREASED,
+                MIN_CONTAINS_DECREASED,
+            ],
+        );
+        compare_limit(
+            ctx,
+            "maxContains",
+            o.max_contains,
+            u.max_contains,
+            [
+                MAX_CONTAINS_ADDED,
+                MAX_CONTAINS_REMOVED,
+                MAX_CONTAINS_INCREASED,
+                MAX_CONTAINS_DECREASED,
+            ],
+        );
         if o.unique_items != u.unique_items {
             ctx.add_at(
                 "uniqueItems",
@@ -527,7 +559,12 @@ fn compare_strings(ctx: &mut Ctx, o: &StringSchema, u: &StringSchema) {
     );
 }
 
-fn compare_numbers(ctx: &mut Ctx, o: &NumberSchema, u: &NumberSchema) {
+/// Limits by the effective limit each pair (`minimum`/`exclusiveMinimum`) sets, which is what
+/// data can pass. Under the strict policy, a keyword added beside its partner is also reported
+/// as Confluent reports it (Confluent compares keyword by keyword, so it refuses an
+/// `exclusiveMinimum` added next to a `minimum` that already implies it); a keyword that
+/// replaces its partner is judged by the effective limit, as Apicurio judges it.
+fn compare_numbers(ctx: &mut Ctx, o: &NumberSchema, u: &NumberSchema, policy: Policy) {
     use Difference::*;
     compare_bound(
         ctx,
@@ -555,6 +592,37 @@ fn compare_numbers(ctx: &mut Ctx, o: &NumberSchema, u: &NumberSchema) {
             MAXIMUM_DECREASED,
         ],
     );
+    if policy == Policy::Strict {
+        let (ok, uk) = (&o.keywords, &u.keywords);
+        let pairs = [
+            (
+                (ok.minimum, ok.exclusive_minimum),
+                (uk.minimum, uk.exclusive_minimum),
+                [
+                    ("minimum", MINIMUM_ADDED),
+                    ("exclusiveMinimum", EXCLUSIVE_MINIMUM_ADDED),
+                ],
+            ),
+            (
+                (ok.maximum, ok.exclusive_maximum),
+                (uk.maximum, uk.exclusive_maximum),
+                [
+                    ("maximum", MAXIMUM_ADDED),
+                    ("exclusiveMaximum", EXCLUSIVE_MAXIMUM_ADDED),
+                ],
+            ),
+        ];
+        for ((o_inclusive, o_exclusive), (u_inclusive, u_exclusive), added) in pairs {
+            if u_inclusive.is_none() || u_exclusive.is_none() {
+                continue;
+            }
+            for (was, (keyword, difference)) in [o_inclusive, o_exclusive].into_iter().zip(added) {
+                if was.is_none() && !ctx.has_at(keyword, difference) {
+                    ctx.add_at(keyword, difference);
+                }
+            }
+        }
+    }
     match (o.multiple_of, u.multiple_of) {
         (None, Some(_)) => ctx.add_at("multipleOf", MULTIPLE_OF_ADDED),
         (Some(_), None) => ctx.add_at("multipleOf", MULTIPLE_OF_REMOVED),

@@ -2,7 +2,7 @@
 //! models, dependencies, additional properties and size limits.
 
 use super::{compare_limit, Ctx, Difference, Engine};
-use crate::jsonschema::{Kind, NodeId, ObjectSchema};
+use crate::jsonschema::{JsonSchema, Kind, NodeId, ObjectSchema};
 
 impl Engine<'_> {
     pub(super) fn compare_objects(&mut self, ctx: &mut Ctx, o: &ObjectSchema, u: &ObjectSchema) {
@@ -42,11 +42,14 @@ impl Engine<'_> {
         ctx.leave();
 
         self.compare_pattern_properties(ctx, o, u);
+        // A `propertyNames` that every name matches (`{}`, an unanchored `a*`) constrains
+        // nothing: adding or removing it changes nothing.
+        let names = |doc, id: Option<NodeId>| id.filter(|&id| !takes_every_name(doc, id));
         self.compare_optional(
             ctx,
             "propertyNames",
-            o.property_names,
-            u.property_names,
+            names(self.original, o.property_names),
+            names(self.update, u.property_names),
             [PROPERTY_NAMES_ADDED, PROPERTY_NAMES_REMOVED],
         );
 
@@ -228,15 +231,21 @@ impl Engine<'_> {
         u: &ObjectSchema,
     ) {
         use Difference::*;
+        let required = u.required.iter().any(|r| r == name);
         if o.is_open() {
             let accepts_anything = matches!(
                 self.update.get(self.update.resolve(update_schema)).kind,
                 Kind::Empty | Kind::True
             );
-            return ctx.add(if accepts_anything {
-                PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
-            } else {
-                PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL
+            // Required, the property must now be sent: incompatible whatever the policy, as in
+            // Confluent 8 (which splits the open-model case by whether the property is required).
+            return ctx.add(match (required, accepts_anything) {
+                (true, _) if self.has_default(false, update_schema) => {
+                    REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL
+                }
+                (true, _) => REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL,
+                (false, true) => PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL,
+                (false, false) => PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL,
             });
         }
         if let Some(partial) = partially_open_schema(o, name) {
@@ -250,7 +259,7 @@ impl Engine<'_> {
                 PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
             });
         }
-        if u.required.iter().any(|r| r == name) {
+        if required {
             ctx.add(if self.has_default(false, update_schema) {
                 REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL
             } else {
@@ -278,6 +287,8 @@ impl Engine<'_> {
             match find(u, pattern) {
                 Some(us) => self.compare(ctx, Some(*os), Some(us)),
                 None => match (u.additional.permitted, u.additional.schema) {
+                    // A pattern property that took anything, in a model open to anything.
+                    (true, None) if accepts_anything(self.original, *os) => {}
                     (true, None) => ctx.add(PATTERN_PROPERTY_REMOVED),
                     (true, Some(additional)) => self.compare(ctx, Some(*os), Some(additional)),
                     (false, _) => ctx.add(PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL),
@@ -291,6 +302,7 @@ impl Engine<'_> {
             }
             ctx.enter(pattern.clone());
             match (o.additional.permitted, o.additional.schema) {
+                (true, None) if accepts_anything(self.update, *us) => {}
                 (true, None) => ctx.add(PATTERN_PROPERTY_ADDED),
                 (true, Some(additional)) => self.compare(ctx, Some(additional), Some(*us)),
                 (false, _) => ctx.add(PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL),
@@ -308,6 +320,31 @@ impl Engine<'_> {
         };
         doc.get(id).annotations.default.is_some()
             || doc.get(doc.resolve(id)).annotations.default.is_some()
+    }
+}
+
+/// `{}` or `true`.
+fn accepts_anything(doc: &JsonSchema, id: NodeId) -> bool {
+    matches!(doc.get(doc.resolve(id)).kind, Kind::Empty | Kind::True)
+}
+
+/// Whether a `propertyNames` schema takes every name: anything, or strings whose only
+/// constraint is a pattern that matches somewhere in any string (it matches the empty one).
+fn takes_every_name(doc: &JsonSchema, id: NodeId) -> bool {
+    match &doc.get(doc.resolve(id)).kind {
+        Kind::Empty | Kind::True => true,
+        Kind::String(s) => {
+            s.min_length.is_none()
+                && s.max_length.is_none()
+                && s.format.is_none()
+                && s.content_encoding.is_none()
+                && s.content_media_type.is_none()
+                && s.pattern.as_deref().is_none_or(|p| {
+                    // Patterns were validated when the schema was loaded.
+                    regex::Regex::new(p).is_ok_and(|re| re.is_match(""))
+                })
+        }
+        _ => false,
     }
 }
 

@@ -73,6 +73,14 @@ differences! {
     MINIMUM_REMOVED => true, true, "the lower limit was removed";
     MINIMUM_INCREASED => false, false, "the lower limit was raised (or made exclusive)";
     MINIMUM_DECREASED => true, true, "the lower limit was lowered (or made inclusive)";
+    EXCLUSIVE_MAXIMUM_ADDED => false, false, "`exclusiveMaximum` was added";
+    EXCLUSIVE_MAXIMUM_REMOVED => true, true, "`exclusiveMaximum` was removed";
+    EXCLUSIVE_MAXIMUM_INCREASED => true, true, "`exclusiveMaximum` was raised";
+    EXCLUSIVE_MAXIMUM_DECREASED => false, false, "`exclusiveMaximum` was lowered";
+    EXCLUSIVE_MINIMUM_ADDED => false, false, "`exclusiveMinimum` was added";
+    EXCLUSIVE_MINIMUM_REMOVED => true, true, "`exclusiveMinimum` was removed";
+    EXCLUSIVE_MINIMUM_INCREASED => false, false, "`exclusiveMinimum` was raised";
+    EXCLUSIVE_MINIMUM_DECREASED => true, true, "`exclusiveMinimum` was lowered";
     MULTIPLE_OF_ADDED => false, false, "`multipleOf` was added";
     MULTIPLE_OF_REMOVED => true, true, "`multipleOf` was removed";
     MULTIPLE_OF_EXPANDED => false, false, "`multipleOf` was made a multiple of the old one";
@@ -108,12 +116,14 @@ differences! {
     ADDITIONAL_PROPERTIES_EXTENDED => true, true, "the schema of additional properties was removed";
     ADDITIONAL_PROPERTIES_NARROWED => false, true, "additional properties must now match a schema";
     PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL => false, true, "a property was added to an open content model";
+    REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL => false, false, "a required property was added to an open content model";
+    REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL => false, true, "a required property with a default was added to an open content model";
     PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL => true, true, "a property that accepts anything was added to an open content model";
     REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL => false, false, "a required property was added to a closed content model";
     REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL => true, true, "a required property with a default was added to a closed content model";
     OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL => true, true, "an optional property was added to a closed content model";
     PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL => true, true, "a property was removed from an open content model";
-    PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL => false, false, "a property was removed from a closed content model";
+    PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL => false, true, "a property was removed from a closed content model";
     PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL => true, true, "a property that accepted nothing was removed from a closed content model";
     PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL => true, true, "a property was added that the old additional or pattern properties already covered";
     PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL => false, true, "a property was added that the old additional or pattern properties did not cover";
@@ -129,6 +139,14 @@ differences! {
     MIN_ITEMS_INCREASED => false, false, "`minItems` was increased";
     MIN_ITEMS_DECREASED => true, true, "`minItems` was decreased";
     CONTAINS_ADDED => false, false, "`contains` was added";
+    MIN_CONTAINS_ADDED => false, false, "`minContains` was added";
+    MIN_CONTAINS_REMOVED => true, true, "`minContains` was removed";
+    MIN_CONTAINS_INCREASED => false, false, "`minContains` was increased";
+    MIN_CONTAINS_DECREASED => true, true, "`minContains` was decreased";
+    MAX_CONTAINS_ADDED => false, false, "`maxContains` was added";
+    MAX_CONTAINS_REMOVED => true, true, "`maxContains` was removed";
+    MAX_CONTAINS_INCREASED => true, true, "`maxContains` was increased";
+    MAX_CONTAINS_DECREASED => false, false, "`maxContains` was decreased";
     CONTAINS_REMOVED => true, true, "`contains` was removed";
     UNIQUE_ITEMS_ADDED => false, false, "`uniqueItems` was added";
     UNIQUE_ITEMS_REMOVED => true, true, "`uniqueItems` was removed";
@@ -171,12 +189,13 @@ impl Difference {
         use Difference::*;
         match self {
             TYPE_CHANGED | TYPE_NARROWED => "keep the old type, or add a new property with the new type and deprecate the old one",
-            REQUIRED_ATTRIBUTE_ADDED | REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL => "make the property optional, or give it a `default`",
+            REQUIRED_ATTRIBUTE_ADDED | REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL | REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL => "make the property optional, or give it a `default`",
             PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL | PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL | PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL => "close the content model (`\"additionalProperties\": false`) from the first version, or use `--policy lenient` if producers never send undeclared properties",
             PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL => "keep the property (mark it deprecated in `description`), or open the content model",
             ADDITIONAL_PROPERTIES_REMOVED | ADDITIONAL_PROPERTIES_NARROWED => "declare the properties producers send before closing the content model",
             ENUM_ARRAY_NARROWED | ENUM_ARRAY_CHANGED => "only add values to an `enum`; keep the old ones",
             SUM_TYPE_NARROWED | COMBINED_TYPE_SUBSCHEMAS_CHANGED | COMBINED_TYPE_CHANGED | PRODUCT_TYPE_EXTENDED => "keep every old alternative; add new ones to `anyOf`/`oneOf`",
+            EXCLUSIVE_MINIMUM_ADDED | EXCLUSIVE_MAXIMUM_ADDED => "the registry compares each limit keyword on its own, so an added one is refused even where the other limit already implies it (`--policy lenient` compares the effective limit); keep the keywords of the previous version",
             _ => "relax the constraint instead of tightening it, or publish the change as a new event",
         }
     }
