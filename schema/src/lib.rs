@@ -22,6 +22,7 @@ mod error;
 pub mod form;
 pub mod jsonschema;
 pub mod naming;
+pub mod registry;
 pub mod repo;
 pub mod source;
 

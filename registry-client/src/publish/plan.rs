@@ -7,16 +7,14 @@
 //! path below the schema root (`_shared/money.json`). A reference's name is what the
 //! referring schema writes: the Avro full name, or the JSON `$ref` without its fragment.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
 
-use serde_json::Value;
-use tidings_schema::avro::{AvroParser, AvroSchema, Kind, SourceFile, TypeId};
+use tidings_schema::avro::{AvroParser, AvroSchema, SourceFile};
 use tidings_schema::compat::{Level, SchemaDoc};
-use tidings_schema::jsonschema::{bundle, normalize_path};
+use tidings_schema::registry::{is_shared, RegistrySchema, SharedFiles};
 use tidings_schema::repo::config::JsonReferences;
-use tidings_schema::repo::{LoadedRepository, Repository};
+use tidings_schema::repo::{Format, LoadedRepository, Repository};
 
 /// Where a subject's schemas come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,42 +93,33 @@ impl Plan {
     /// A schema that did not parse, a reference to a file that is not shared, two files for one
     /// subject, references in a cycle.
     pub fn new(repo: &Repository, loaded: &LoadedRepository) -> Result<Plan, PlanError> {
+        let json = repo.config.json_references();
+        let shared = shared_files(repo)?;
         let mut subjects: Vec<PlannedSubject> = Vec::new();
-        let bundling = repo.config.json_references() == JsonReferences::Bundle;
-        let mut shared = shared_subjects(repo)?;
-        if bundling {
-            // Bundled into each event that uses them: not subjects of their own.
-            shared.retain(|item| !matches!(item.doc, SchemaDoc::Json(_)));
-        }
-        let mut subject_of_file: HashMap<String, String> = HashMap::new();
-        let mut avro_owner: HashMap<String, String> = HashMap::new();
-        for item in &shared {
-            subject_of_file.insert(item.file.clone(), item.subject.clone());
-            for name in &item.defines {
-                avro_owner.insert(name.clone(), item.subject.clone());
+        for file in shared.files() {
+            if json == JsonReferences::Bundle && file.format == Format::Json {
+                // Bundled into each event that uses it: not a subject of its own.
+                continue;
             }
-        }
-        for item in &shared {
-            let references = match &item.doc {
-                SchemaDoc::Avro(schema) => avro_references(schema, &avro_owner),
-                SchemaDoc::Json(_) => {
-                    json_references(&item.rel, &item.text, &subject_of_file, &item.file)?
+            let shown = repo.files.display(&file.rel);
+            let form = shared
+                .schema(&file.rel, &file.text, json)
+                .map_err(|e| plan_error(&shown, e))?;
+            let doc = match file.format {
+                Format::Avro => {
+                    SchemaDoc::Avro(parse_avro(&shared, &file.rel, &shown, &file.text)?)
                 }
+                Format::Json => SchemaDoc::Json(
+                    repo.parse_json(&file.rel, &file.text)
+                        .map_err(|e| plan_error(&shown, e))?,
+                ),
             };
             subjects.push(PlannedSubject {
-                subject: item.subject.clone(),
-                source: Source::Shared(item.rel.clone()),
+                subject: file.subject.clone(),
+                source: Source::Shared(file.rel.clone()),
                 level: repo.config.compatibility,
                 depth: 0,
-                versions: vec![PlannedVersion {
-                    number: 1,
-                    file: item.file.clone(),
-                    schema: item.text.clone(),
-                    schema_type: schema_type(&item.doc),
-                    bundled: Vec::new(),
-                    references,
-                    doc: item.doc.clone(),
-                }],
+                versions: vec![planned(1, shown, form, doc)],
             });
         }
         for event in &loaded.events {
@@ -138,10 +127,10 @@ impl Plan {
             let mut subject = None;
             let mut versions = Vec::new();
             for (version, file) in event.versions.iter().zip(&files.versions) {
-                let doc = version.doc.clone().map_err(|e| PlanError {
-                    file: version.file.clone(),
-                    message: e.to_string(),
-                })?;
+                let doc = version
+                    .doc
+                    .clone()
+                    .map_err(|e| plan_error(&version.file, e))?;
                 let record_name = match &doc {
                     SchemaDoc::Avro(s) => s.kind(s.root()).name().map(|n| n.fullname()),
                     SchemaDoc::Json(s) => s.get(s.root()).annotations.title.clone(),
@@ -152,31 +141,10 @@ impl Plan {
                     repo.config
                         .subject_of(&files.domain, &files.name, &record_name),
                 );
-                let mut schema = version.text.clone();
-                let mut bundled = Vec::new();
-                let references = match &doc {
-                    SchemaDoc::Avro(schema) => avro_references(schema, &avro_owner),
-                    SchemaDoc::Json(_) if bundling => {
-                        (schema, bundled) = bundle_version(repo, &file.rel, &version.text)
-                            .map_err(|message| PlanError {
-                                file: version.file.clone(),
-                                message,
-                            })?;
-                        Vec::new()
-                    }
-                    SchemaDoc::Json(_) => {
-                        json_references(&file.rel, &version.text, &subject_of_file, &version.file)?
-                    }
-                };
-                versions.push(PlannedVersion {
-                    number: version.number,
-                    file: version.file.clone(),
-                    schema,
-                    schema_type: schema_type(&doc),
-                    bundled,
-                    references,
-                    doc,
-                });
+                let form = shared
+                    .schema(&file.rel, &version.text, json)
+                    .map_err(|e| plan_error(&version.file, e))?;
+                versions.push(planned(version.number, version.file.clone(), form, doc));
             }
             let Some(subject) = subject else { continue };
             subjects.push(PlannedSubject {
@@ -204,194 +172,70 @@ impl Plan {
     }
 }
 
-fn schema_type(doc: &SchemaDoc) -> Option<String> {
-    match doc {
-        SchemaDoc::Avro(_) => None,
-        SchemaDoc::Json(_) => Some("JSON".to_owned()),
+fn plan_error(file: &str, error: impl fmt::Display) -> PlanError {
+    PlanError {
+        file: file.to_owned(),
+        message: error.to_string(),
     }
 }
 
-/// A JSON Schema with the files it refers to bundled in, and those files (empty, and the text
-/// as written, when it refers to none).
-fn bundle_version(
-    repo: &Repository,
-    rel: &str,
-    text: &str,
-) -> Result<(String, Vec<String>), String> {
-    let read_files = std::cell::RefCell::new(Vec::new());
-    let read = |path: &str| {
-        read_files.borrow_mut().push(path.to_owned());
-        repo.files
-            .read(&repo.project, path)
-            .map_err(|e| e.to_string())
-    };
-    let bundled = bundle(rel, text, &read)?;
-    let files = read_files.into_inner();
-    if files.is_empty() {
-        return Ok((text.to_owned(), files));
+/// A planned version from what the registry is sent for it.
+fn planned(number: u32, file: String, form: RegistrySchema, doc: SchemaDoc) -> PlannedVersion {
+    PlannedVersion {
+        number,
+        file,
+        schema: form.text,
+        schema_type: (form.format == Format::Json).then(|| "JSON".to_owned()),
+        bundled: form.bundled,
+        references: form
+            .references
+            .into_iter()
+            .map(|r| (r.name, r.subject))
+            .collect(),
+        doc,
     }
-    Ok((bundled, files))
 }
 
-struct SharedFile {
-    rel: String,
-    file: String,
-    text: String,
-    subject: String,
-    doc: SchemaDoc,
-    /// Avro full names of the named types the file defines.
-    defines: Vec<String>,
-}
-
-/// Every file under a folder starting with `_`, parsed (Avro files with the other shared Avro
-/// files as references).
-fn shared_subjects(repo: &Repository) -> Result<Vec<SharedFile>, PlanError> {
+/// Every file under a folder starting with `_`, indexed as subjects.
+fn shared_files(repo: &Repository) -> Result<SharedFiles, PlanError> {
     let mut texts = Vec::new();
     for rel in repo.files.files.keys() {
-        if !rel.starts_with('_') || !(rel.ends_with(".avsc") || rel.ends_with(".json")) {
+        if !is_shared(rel) || !(rel.ends_with(".avsc") || rel.ends_with(".json")) {
             continue;
         }
-        let file = repo.files.display(rel);
-        let text = repo.files.read(&repo.project, rel).map_err(|e| PlanError {
-            file: file.clone(),
-            message: e.to_string(),
-        })?;
-        texts.push((rel.clone(), file, text));
+        let text = repo
+            .files
+            .read(&repo.project, rel)
+            .map_err(|e| plan_error(&repo.files.display(rel), e))?;
+        texts.push((rel.clone(), text));
     }
-    let mut out = Vec::new();
-    for (i, (rel, file, text)) in texts.iter().enumerate() {
-        let fail = |e: tidings_schema::SchemaError| PlanError {
-            file: file.clone(),
-            message: e.to_string(),
-        };
-        let (doc, subject, defines) = if rel.ends_with(".avsc") {
-            let others: Vec<SourceFile<'_>> = texts
-                .iter()
-                .enumerate()
-                .filter(|(j, (r, _, _))| *j != i && r.ends_with(".avsc"))
-                .map(|(_, (_, name, text))| SourceFile { name, text })
-                .collect();
-            let schema = AvroParser::new()
-                .parse_with_references(SourceFile { name: file, text }, &others)
-                .map_err(fail)?;
-            let Some(name) = schema.kind(schema.root()).name().map(|n| n.fullname()) else {
-                return Err(PlanError {
-                    file: file.clone(),
-                    message: "a shared Avro file must define a named type (record, enum or fixed), which names its subject".into(),
-                });
-            };
-            let defines = schema
-                .named_types()
-                .filter(|(id, _)| schema.file_of(*id) == file.as_str())
-                .map(|(_, n)| n.fullname())
-                .collect();
-            (SchemaDoc::Avro(schema), name, defines)
-        } else {
-            let schema = repo.parse_json(rel, text).map_err(fail)?;
-            (SchemaDoc::Json(schema), rel.clone(), Vec::new())
-        };
-        out.push(SharedFile {
-            rel: rel.clone(),
-            file: file.clone(),
-            text: text.clone(),
-            subject,
-            doc,
-            defines,
-        });
-    }
-    Ok(out)
+    SharedFiles::new(
+        texts
+            .iter()
+            .map(|(rel, text)| (rel.as_str(), text.as_str())),
+    )
+    .map_err(|e| plan_error(&repo.files.display(&e.rel), e.message))
 }
 
-/// The shared subjects an Avro schema uses directly: named types reachable from its root that
-/// another file defines.
-fn avro_references(schema: &AvroSchema, owner: &HashMap<String, String>) -> Vec<(String, String)> {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![schema.root()];
-    let mut found: BTreeSet<String> = BTreeSet::new();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        let kind = schema.kind(id);
-        if let Some(name) = kind.name() {
-            if schema.file_of(id) != schema.file {
-                let full = name.fullname();
-                if let Some(subject) = owner.get(&full) {
-                    found.insert(subject.clone());
-                }
-                continue;
-            }
-        }
-        push_children(kind, &mut stack);
-    }
-    // One reference per subject, named after the subject's type.
-    found
-        .into_iter()
-        .map(|subject| (subject.clone(), subject))
-        .collect()
-}
-
-fn push_children(kind: &Kind, stack: &mut Vec<TypeId>) {
-    match kind {
-        Kind::Array(t) | Kind::Map(t) => stack.push(*t),
-        Kind::Union(branches) => stack.extend(branches.iter().copied()),
-        Kind::Record(record) => stack.extend(record.fields.iter().map(|f| f.ty)),
-        _ => {}
-    }
-}
-
-/// The shared files a JSON Schema's `$ref`s name, as `(name as written, subject)`.
-fn json_references(
+/// A shared Avro file parsed with the other shared Avro files, for checks of our own.
+fn parse_avro(
+    shared: &SharedFiles,
     rel: &str,
-    text: &str,
-    subject_of_file: &HashMap<String, String>,
     shown: &str,
-) -> Result<Vec<(String, String)>, PlanError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| PlanError {
-        file: shown.to_owned(),
-        message: e.to_string(),
-    })?;
-    let mut refs = BTreeSet::new();
-    let mut stack = vec![&value];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Object(map) => {
-                if let Some(Value::String(r)) = map.get("$ref") {
-                    let location = r.split('#').next().unwrap_or_default();
-                    if !location.is_empty() {
-                        refs.insert(location.to_owned());
-                    }
-                }
-                stack.extend(map.values());
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-    let mut out = Vec::new();
-    for name in refs {
-        let target = join(dir, &name);
-        // JSON shared files are their own subjects, named by their path.
-        if !subject_of_file.values().any(|subject| *subject == target) {
-            return Err(PlanError {
-                file: shown.to_owned(),
-                message: format!(
-                    "`$ref: {name}` points at `{target}`, which is not a shared file; move the referenced schema into a folder starting with `_` (`_shared/`) so it can be registered as a reference"
-                ),
-            });
-        }
-        let subject = target;
-        out.push((name, subject));
-    }
-    Ok(out)
-}
-
-/// `a/b` + `../c.json` → `a/c.json`, as the JSON Schema loader resolves file references.
-fn join(dir: &str, name: &str) -> String {
-    let path = normalize_path(&Path::new(dir).join(name));
-    let parts: Vec<_> = path.iter().map(|part| part.to_string_lossy()).collect();
-    parts.join("/")
+    text: &str,
+) -> Result<AvroSchema, PlanError> {
+    let others: Vec<SourceFile<'_>> = shared
+        .files()
+        .iter()
+        .filter(|f| f.format == Format::Avro && f.rel != rel)
+        .map(|f| SourceFile {
+            name: &f.rel,
+            text: &f.text,
+        })
+        .collect();
+    AvroParser::new()
+        .parse_with_references(SourceFile { name: shown, text }, &others)
+        .map_err(|e| plan_error(shown, e))
 }
 
 /// Gives each subject its depth (one more than the deepest subject it refers to) and sorts
@@ -491,15 +335,5 @@ mod tests {
         ];
         let err = order(&mut cycle).unwrap_err();
         assert!(err.message.contains("cycle"), "{err}");
-    }
-
-    #[test]
-    fn relative_paths_join() {
-        assert_eq!(
-            join("payments/link_created", "../../_shared/money.json"),
-            "_shared/money.json"
-        );
-        assert_eq!(join("_shared", "address.json"), "_shared/address.json");
-        assert_eq!(join("", "./a.json"), "a.json");
     }
 }
