@@ -358,7 +358,7 @@ impl Config {
                     quote!(|value| Self::#alias(#value))
                 };
                 wire_arms.push(quote! {
-                    if writer.text == <#ident as ::tidings::Event>::STANDALONE_SCHEMA {
+                    if writer.is_schema_of::<#ident>() {
                         return ::tidings::codec::decode::<#ident>(registry, message).map(#into_variant);
                     }
                 });

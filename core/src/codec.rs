@@ -10,7 +10,9 @@ use std::marker::PhantomData;
 use std::sync::{Arc, RwLock};
 
 use crate::event::{Event, SchemaFormat};
-use crate::registry::{RegisteredSchema, RegistryError, SchemaRegistry};
+use crate::registry::{
+    AsyncSchemaRegistry, EventSchema, RegisteredSchema, RegistryError, SchemaRegistry,
+};
 use crate::wire::{self, WireError};
 
 /// Why a message could not be written or read.
@@ -61,13 +63,6 @@ pub enum CodecError {
     },
 }
 
-fn registered<E: Event>() -> RegisteredSchema {
-    RegisteredSchema {
-        format: E::FORMAT,
-        text: E::STANDALONE_SCHEMA.to_owned(),
-    }
-}
-
 fn expect_format<E: Event>(expected: SchemaFormat) -> Result<(), CodecError> {
     if E::FORMAT == expected {
         Ok(())
@@ -97,13 +92,32 @@ impl<E: Event> AvroSerializer<E> {
     /// A JSON Schema event, an unusable schema, or a failing registry.
     pub fn new(registry: &dyn SchemaRegistry) -> Result<Self, CodecError> {
         expect_format::<E>(SchemaFormat::Avro)?;
+        let schema_id = registry.id_for(&EventSchema::of::<E>())?;
+        Self::with_id(schema_id)
+    }
+
+    /// As [`AvroSerializer::new`], without blocking: the look-up is awaited.
+    ///
+    /// # Errors
+    /// See [`AvroSerializer::new`].
+    pub async fn new_async(registry: &dyn AsyncSchemaRegistry) -> Result<Self, CodecError> {
+        expect_format::<E>(SchemaFormat::Avro)?;
+        let schema_id = registry.id_for(&EventSchema::of::<E>()).await?;
+        Self::with_id(schema_id)
+    }
+
+    /// A serializer that writes `schema_id`, which the caller looked up.
+    ///
+    /// # Errors
+    /// A JSON Schema event, or an unusable schema.
+    pub fn with_id(schema_id: u32) -> Result<Self, CodecError> {
+        expect_format::<E>(SchemaFormat::Avro)?;
         let schema = apache_avro::Schema::parse_str(E::STANDALONE_SCHEMA).map_err(|e| {
             CodecError::Schema {
                 event: E::EVENT_TYPE,
                 message: e.to_string(),
             }
         })?;
-        let schema_id = registry.id_for(E::SUBJECT, &registered::<E>())?;
         let has_references = refers_by_name(&schema);
         Ok(AvroSerializer {
             schema,
@@ -159,6 +173,17 @@ fn refers_by_name(schema: &apache_avro::Schema) -> bool {
         S::Union(union) => union.variants().iter().any(refers_by_name),
         _ => false,
     }
+}
+
+/// A writer schema as one document: as it is without references, else with the referenced
+/// types written out where first used (what a registry holds with Confluent references).
+fn standalone_avro(schema: &RegisteredSchema) -> Result<String, String> {
+    if schema.references.is_empty() {
+        return Ok(schema.text.clone());
+    }
+    crate::registry::parse_avro(schema)
+        .map(|parsed| parsed.standalone_json().to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Parses a schema for decoding. apache-avro refuses to decode a `bytes` decimal whose value
@@ -228,13 +253,16 @@ impl<E: Event> AvroDeserializer<E> {
                 message: "the writer's schema is not Avro".into(),
             });
         }
-        let schema = Arc::new(
-            decoding_schema(&found.text).map_err(|e| CodecError::Decode {
-                event: E::EVENT_TYPE,
-                schema_id: id,
-                message: format!("the writer's schema cannot be parsed: {e}"),
-            })?,
-        );
+        let text = standalone_avro(&found).map_err(|e| CodecError::Decode {
+            event: E::EVENT_TYPE,
+            schema_id: id,
+            message: format!("the writer's schema cannot be parsed: {e}"),
+        })?;
+        let schema = Arc::new(decoding_schema(&text).map_err(|e| CodecError::Decode {
+            event: E::EVENT_TYPE,
+            schema_id: id,
+            message: format!("the writer's schema cannot be parsed: {e}"),
+        })?);
         self.writers
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -293,12 +321,34 @@ impl<E: Event> JsonSerializer<E> {
     /// An Avro event, a schema the validator cannot compile, or a failing registry.
     pub fn new(registry: &dyn SchemaRegistry, validate: bool) -> Result<Self, CodecError> {
         expect_format::<E>(SchemaFormat::Json)?;
+        let schema_id = registry.id_for(&EventSchema::of::<E>())?;
+        Self::with_id(schema_id, validate)
+    }
+
+    /// As [`JsonSerializer::new`], without blocking: the look-up is awaited.
+    ///
+    /// # Errors
+    /// See [`JsonSerializer::new`].
+    pub async fn new_async(
+        registry: &dyn AsyncSchemaRegistry,
+        validate: bool,
+    ) -> Result<Self, CodecError> {
+        expect_format::<E>(SchemaFormat::Json)?;
+        let schema_id = registry.id_for(&EventSchema::of::<E>()).await?;
+        Self::with_id(schema_id, validate)
+    }
+
+    /// A serializer that writes `schema_id`, which the caller looked up.
+    ///
+    /// # Errors
+    /// An Avro event, or a schema the validator cannot compile.
+    pub fn with_id(schema_id: u32, validate: bool) -> Result<Self, CodecError> {
+        expect_format::<E>(SchemaFormat::Json)?;
         let validator = if validate {
             Some(json_validator::<E>()?)
         } else {
             None
         };
-        let schema_id = registry.id_for(E::SUBJECT, &registered::<E>())?;
         Ok(JsonSerializer {
             schema_id,
             validator,

@@ -202,15 +202,7 @@ fn bytes_not_in_the_wire_format_are_typed_errors() {
         );
     }
     // A JSON Schema written under an id is not a writer schema for Avro data.
-    let id = registry
-        .id_for(
-            "x",
-            &RegisteredSchema {
-                format: SchemaFormat::Json,
-                text: "{}".into(),
-            },
-        )
-        .unwrap();
+    let id = registry.register("x", RegisteredSchema::new(SchemaFormat::Json, "{}"));
     let mut forged = bytes.clone();
     forged[1..5].copy_from_slice(&id.to_be_bytes());
     assert!(matches!(
