@@ -444,6 +444,18 @@ impl Config {
                     Self::from_json(event_type, version, data.as_bytes())
                 }
             }
+
+            impl ::tidings::Domain for #enum_ident {
+                const DOMAIN: &'static str = #domain;
+
+                fn from_wire(registry: ::std::sync::Arc<dyn ::tidings::registry::SchemaRegistry>, message: &[u8]) -> ::core::result::Result<Self, ::tidings::codec::CodecError> {
+                    Self::from_wire(registry, message)
+                }
+
+                fn kind(&self) -> (&'static str, u32, &'static str) {
+                    Self::kind(self)
+                }
+            }
         };
         tokens
     }

@@ -40,7 +40,7 @@ pub mod wire;
 
 pub use envelope::{Envelope, EnvelopeError, RawEnvelope};
 pub use event::{Event, Record, SchemaFormat};
-pub use publisher::{InMemoryPublisher, PublishError, Publisher};
+pub use publisher::{AsyncPublisher, InMemoryPublisher, PublishError, Publisher};
 /// `#[derive(tidings::Event)]`: binds a struct to a committed schema version. See [`Event`].
 pub use tidings_derive::Event;
 /// `#[derive(tidings::Record)]`: binds a nested struct to a record of a committed schema.
@@ -58,6 +58,27 @@ pub mod avro {
 
 /// The `uuid` crate, for the `UuidType::Uuid` mapping of generated code.
 pub use uuid;
+
+/// The generated enum of a domain's events (`OrdersEvent`), for code that consumes any domain:
+/// a Kafka consumer decodes into `D: Domain`.
+pub trait Domain: Sized {
+    /// The domain (`orders`).
+    const DOMAIN: &'static str;
+
+    /// Decodes a wire-format message written with any known version of any event of the
+    /// domain, upcast to the latest version.
+    ///
+    /// # Errors
+    /// Bytes not in the wire format, an unknown schema id, a schema of no event of this domain
+    /// ([`codec::CodecError::Schema`]), or a payload that does not decode.
+    fn from_wire(
+        registry: std::sync::Arc<dyn registry::SchemaRegistry>,
+        message: &[u8],
+    ) -> Result<Self, codec::CodecError>;
+
+    /// The event type, version and name of the event.
+    fn kind(&self) -> (&'static str, u32, &'static str);
+}
 
 /// Decoding an event of a domain (`IdentityEvent::from_json`) failed.
 #[derive(Debug, thiserror::Error)]

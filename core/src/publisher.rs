@@ -13,9 +13,25 @@ pub enum PublishError {
     /// The envelope could not be encoded.
     #[error(transparent)]
     Envelope(#[from] EnvelopeError),
+    /// The event could not be serialized, or its schema id could not be had (an unpublished
+    /// schema is `Codec(CodecError::Registry(RegistryError::NotPublished { .. }))`).
+    #[error(transparent)]
+    Codec(#[from] crate::codec::CodecError),
     /// The transport failed.
     #[error("publishing failed: {0}")]
     Transport(String),
+}
+
+impl PublishError {
+    /// Whether the event's schema was never published to the registry.
+    pub fn is_not_published(&self) -> bool {
+        matches!(
+            self,
+            PublishError::Codec(crate::codec::CodecError::Registry(
+                crate::registry::RegistryError::NotPublished { .. }
+            ))
+        )
+    }
 }
 
 /// Something that publishes events.
@@ -25,6 +41,18 @@ pub trait Publisher {
     /// # Errors
     /// An envelope that cannot be encoded, or a failing transport.
     fn publish<E: Event>(&self, envelope: &Envelope<E>) -> Result<(), PublishError>;
+}
+
+/// Something that publishes events from async code (a Kafka producer awaits delivery).
+pub trait AsyncPublisher {
+    /// Publishes one envelope, resolving when it is delivered.
+    ///
+    /// # Errors
+    /// An envelope that cannot be encoded, a schema that is not published, a failing transport.
+    fn publish<'a, E: Event + Sync + 'static>(
+        &'a self,
+        envelope: &'a Envelope<E>,
+    ) -> impl std::future::Future<Output = Result<(), PublishError>> + Send + 'a;
 }
 
 /// Records every published envelope, in order. For tests.
@@ -125,5 +153,14 @@ impl Publisher for InMemoryPublisher {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(raw);
         Ok(())
+    }
+}
+
+impl AsyncPublisher for InMemoryPublisher {
+    fn publish<'a, E: Event + Sync + 'static>(
+        &'a self,
+        envelope: &'a Envelope<E>,
+    ) -> impl std::future::Future<Output = Result<(), PublishError>> + Send + 'a {
+        std::future::ready(Publisher::publish(self, envelope))
     }
 }

@@ -69,6 +69,16 @@ impl RegisteredSchema {
             .as_deref()
     }
 
+    /// An Avro schema parsed with the schemas its references name.
+    ///
+    /// # Errors
+    /// A schema (or reference) that does not parse, with its file, line and column.
+    pub fn avro_schema(
+        &self,
+    ) -> Result<tidings_schema::avro::AvroSchema, tidings_schema::SchemaError> {
+        parse_avro(self)
+    }
+
     /// Whether this schema wrote data of event version `E` (same parsed content).
     pub fn is_schema_of<E: Event>(&self) -> bool {
         self.format == E::FORMAT

@@ -202,6 +202,23 @@ impl ClientBuilder {
         }
     }
 
+    /// The registry a service is configured with: `TIDINGS_REGISTRY_URL`, with credentials
+    /// from `TIDINGS_REGISTRY_TOKEN` or `TIDINGS_REGISTRY_USERNAME`/`TIDINGS_REGISTRY_PASSWORD`.
+    ///
+    /// # Errors
+    /// `TIDINGS_REGISTRY_URL` is not set.
+    pub fn from_env() -> Result<Self, Error> {
+        let url = std::env::var("TIDINGS_REGISTRY_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| Error::Config("TIDINGS_REGISTRY_URL is not set".into()))?;
+        let mut builder = ClientBuilder::new(url);
+        if let Some(auth) = Auth::from_env() {
+            builder = builder.auth(auth);
+        }
+        Ok(builder)
+    }
+
     /// Authenticate every request.
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = Some(auth);

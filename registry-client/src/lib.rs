@@ -22,6 +22,7 @@ mod error;
 pub mod local;
 pub mod publish;
 mod retry;
+pub mod runtime;
 mod secret;
 
 pub use client::{
