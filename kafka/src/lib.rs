@@ -23,6 +23,8 @@
 
 mod consume;
 mod publish;
+#[doc(hidden)]
+pub mod testing;
 mod topics;
 
 pub use consume::{dead_letter, decode, ConsumeError, Received, ERROR_HEADER};
