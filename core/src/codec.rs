@@ -118,7 +118,14 @@ impl<E: Event> AvroSerializer<E> {
                 message: e.to_string(),
             }
         })?;
-        let has_references = refers_by_name(&schema);
+        // A named type used twice is written by name the second time; apache-avro's direct serde
+        // path cannot look names up, so such schemas are written out in full where possible.
+        let (schema, has_references) =
+            match refers_by_name(&schema).then(|| inline_named_types(&schema)) {
+                Some(Some(inlined)) => (inlined, false),
+                Some(None) => (schema, true),
+                None => (schema, false),
+            };
         Ok(AvroSerializer {
             schema,
             schema_id,
@@ -160,6 +167,78 @@ impl<E: Event> AvroSerializer<E> {
         }
         Ok(())
     }
+}
+
+/// The schema with every use of a named type by name replaced by its definition, so that it can
+/// be written without name look-ups. `None` for a recursive type, or when writing it out would
+/// take more than 10,000 nodes.
+fn inline_named_types(schema: &apache_avro::Schema) -> Option<apache_avro::Schema> {
+    use apache_avro::schema::Name;
+    use apache_avro::Schema as S;
+    fn definitions(schema: &S, out: &mut HashMap<Name, S>) {
+        match schema {
+            S::Record(r) => {
+                out.insert(r.name.clone(), schema.clone());
+                r.fields.iter().for_each(|f| definitions(&f.schema, out));
+            }
+            S::Enum(e) => {
+                out.insert(e.name.clone(), schema.clone());
+            }
+            S::Fixed(f) => {
+                out.insert(f.name.clone(), schema.clone());
+            }
+            S::Array(a) => definitions(&a.items, out),
+            S::Map(m) => definitions(&m.types, out),
+            S::Union(u) => u.variants().iter().for_each(|v| definitions(v, out)),
+            _ => {}
+        }
+    }
+    fn inline(
+        schema: &S,
+        defs: &HashMap<Name, S>,
+        expanding: &mut Vec<Name>,
+        budget: &mut usize,
+    ) -> Option<S> {
+        *budget = budget.checked_sub(1)?;
+        Some(match schema {
+            S::Ref { name } => {
+                if expanding.contains(name) {
+                    return None;
+                }
+                return inline(defs.get(name)?, defs, expanding, budget);
+            }
+            S::Record(r) => {
+                let mut record = r.clone();
+                expanding.push(r.name.clone());
+                for field in &mut record.fields {
+                    field.schema = inline(&field.schema, defs, expanding, budget)?;
+                }
+                expanding.pop();
+                S::Record(record)
+            }
+            S::Array(a) => S::Array(apache_avro::schema::ArraySchema {
+                items: Box::new(inline(&a.items, defs, expanding, budget)?),
+                attributes: a.attributes.clone(),
+            }),
+            S::Map(m) => S::Map(apache_avro::schema::MapSchema {
+                types: Box::new(inline(&m.types, defs, expanding, budget)?),
+                attributes: m.attributes.clone(),
+            }),
+            S::Union(u) => S::Union(
+                apache_avro::schema::UnionSchema::new(
+                    u.variants()
+                        .iter()
+                        .map(|v| inline(v, defs, expanding, budget))
+                        .collect::<Option<Vec<_>>>()?,
+                )
+                .ok()?,
+            ),
+            other => other.clone(),
+        })
+    }
+    let mut defs = HashMap::new();
+    definitions(schema, &mut defs);
+    inline(schema, &defs, &mut Vec::new(), &mut 10_000)
 }
 
 /// Whether a schema uses a named type by name somewhere (it is used more than once).
