@@ -10,8 +10,10 @@ fn sample_repository() {
     assert_eq!(
         generated.files.keys().collect::<Vec<_>>(),
         [
+            "audit.rs",
             "identity.rs",
             "mod.rs",
+            "notifications.rs",
             "orders.rs",
             "organizations.rs",
             "payments.rs"

@@ -267,3 +267,107 @@ async fn an_orders_service_publishes_and_consumes_through_kafka_and_the_registry
     assert_eq!(id_v2, registered.id);
     registry_server.stop().await;
 }
+
+/// Sends one event through Kafka to its topic and reads it back as the domain's latest version.
+async fn through_kafka<E, D>(
+    broker: &Broker,
+    publisher: &KafkaPublisher,
+    registry: &Arc<RegistryRuntime>,
+    data: serde_json::Value,
+) -> D
+where
+    E: Event + Sync + 'static,
+    D: tidings::Domain,
+{
+    let event: E = serde_json::from_value(data).unwrap();
+    let envelope = Envelope::new("/services/catalogue", event).aggregate("thing", order(9));
+    broker.create_topics(&[E::EVENT_TYPE]).await;
+    publisher.publish(&envelope).await.unwrap();
+    let consumer = broker.consumer(E::EVENT_TYPE);
+    let messages = receive(&consumer, 1).await;
+    decode::<D, _>(registry, &messages[0]).await.unwrap().event
+}
+
+/// The events the sample catalogue gained (audit, notifications, organizations) go through
+/// publish, the registry and Kafka like the others: Avro with a shared enum, JSON Schema with a
+/// shared reference, evolved versions upcast.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_catalogue_goes_through_kafka() {
+    use serde_json::json;
+    use tidings_generated_sample::{audit, notifications, organizations};
+
+    let broker = Broker::start();
+    let data = tempfile::tempdir().unwrap();
+    let registry_server = LocalServer::start(data.path()).await.unwrap();
+    let client = ClientBuilder::new(registry_server.url()).build().unwrap();
+    publish(&client, sample(&[]).path()).await;
+    let registry = Arc::new(RegistryRuntime::new(client.clone()));
+    let publisher = KafkaPublisher::new(&broker.bootstrap, registry.clone()).unwrap();
+    let avro_metadata = json!({"event_id": order(1), "occurred_at": 1_700_000_000_000_i64,
+        "actor_id": null, "correlation_id": "corr-9", "causation_id": null});
+    let json_metadata = json!({"event_id": order(1), "occurred_at": "2026-12-03T10:00:00Z",
+        "correlation_id": "corr-9"});
+    let audit_fields = |extra: serde_json::Value| {
+        let mut value = json!({"metadata": avro_metadata, "actor_id": "user-7",
+            "resource_type": "session", "resource_id": order(2), "outcome": "SUCCEEDED"});
+        value
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        value
+    };
+
+    let logged_in: audit::AuditEvent = through_kafka::<audit::UserLoggedInV1, _>(
+        &broker,
+        &publisher,
+        &registry,
+        audit_fields(json!({"method": "otp", "ip_address": "10.0.0.1"})),
+    )
+    .await;
+    let audit::AuditEvent::UserLoggedIn(latest) = logged_in else {
+        panic!("{logged_in:?}")
+    };
+    assert_eq!(
+        (latest.method.as_str(), latest.user_agent),
+        ("otp", None),
+        "v1 upcast to v2"
+    );
+    let revoked: audit::AuditEvent = through_kafka::<audit::CertificateRevokedV1, _>(
+        &broker,
+        &publisher,
+        &registry,
+        audit_fields(json!({"certificate_serial": "01:02", "reason": "keyCompromise"})),
+    )
+    .await;
+    assert!(
+        matches!(revoked, audit::AuditEvent::CertificateRevoked(c) if c.outcome == audit::AuditOutcome::Succeeded)
+    );
+
+    let failed: notifications::NotificationsEvent =
+        through_kafka::<notifications::NotificationFailedV2, _>(
+            &broker,
+            &publisher,
+            &registry,
+            json!({"metadata": json_metadata, "notification_id": order(3), "user_id": order(4),
+                "channel": "sms", "reason": "number unreachable", "attempts": 3}),
+        )
+        .await;
+    assert!(
+        matches!(&failed, notifications::NotificationsEvent::NotificationFailed(f) if f.attempts == Some(3)),
+        "{failed:?}"
+    );
+    let gst: organizations::OrganizationsEvent =
+        through_kafka::<organizations::OrganizationGstUpdatedV1, _>(
+            &broker,
+            &publisher,
+            &registry,
+            json!({"metadata": json_metadata, "organization_id": order(5),
+                "gstin": "29ABCDE1234F1Z5", "previous_gstin": "29ABCDE1234F1Z4"}),
+        )
+        .await;
+    assert!(
+        matches!(&gst, organizations::OrganizationsEvent::OrganizationGstUpdated(g) if g.gstin == "29ABCDE1234F1Z5"),
+        "{gst:?}"
+    );
+    registry_server.stop().await;
+}

@@ -2,9 +2,19 @@
 //! `tidings_codegen::Config::compile` and included with `tidings::include_events!`.
 #![deny(warnings)]
 
+/// Audit events.
+pub mod audit {
+    tidings::include_events!("audit");
+}
+
 /// Identity events.
 pub mod identity {
     tidings::include_events!("identity");
+}
+
+/// Notification events.
+pub mod notifications {
+    tidings::include_events!("notifications");
 }
 
 /// Order events.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use tidings::registry::InMemoryRegistry;
-use tidings_generated_sample::{identity, orders, organizations, payments};
+use tidings_generated_sample::{audit, identity, notifications, orders, organizations, payments};
 use tidings_schema::avro::{AvroSchema, Kind as Avro, TypeId};
 use tidings_schema::compat::SchemaDoc;
 use tidings_schema::jsonschema::{JsonSchema, Kind as Json, NodeId};
@@ -132,7 +132,9 @@ fn validator(root: &Path, rel: &str) -> jsonschema::Validator {
 
 #[derive(Debug, PartialEq)]
 enum Any {
+    Audit(audit::AuditEvent),
     Identity(identity::IdentityEvent),
+    Notifications(notifications::NotificationsEvent),
     Orders(orders::OrdersEvent),
     Organizations(organizations::OrganizationsEvent),
     Payments(payments::PaymentsEvent),
@@ -145,6 +147,10 @@ fn decode(
     json: &[u8],
 ) -> Result<Any, tidings::DecodeError> {
     Ok(match domain {
+        "audit" => Any::Audit(audit::AuditEvent::from_json(event_type, version, json)?),
+        "notifications" => Any::Notifications(notifications::NotificationsEvent::from_json(
+            event_type, version, json,
+        )?),
         "identity" => Any::Identity(identity::IdentityEvent::from_json(
             event_type, version, json,
         )?),
@@ -162,6 +168,17 @@ fn decode(
 fn wire_round_trip(event: &Any) {
     let registry = Arc::new(InMemoryRegistry::new());
     let back = match event {
+        Any::Audit(e) => Any::Audit(
+            audit::AuditEvent::from_wire(registry.clone(), &e.to_wire(registry.as_ref()).unwrap())
+                .unwrap(),
+        ),
+        Any::Notifications(e) => Any::Notifications(
+            notifications::NotificationsEvent::from_wire(
+                registry.clone(),
+                &e.to_wire(registry.as_ref()).unwrap(),
+            )
+            .unwrap(),
+        ),
         Any::Identity(e) => Any::Identity(
             identity::IdentityEvent::from_wire(
                 registry.clone(),
@@ -235,7 +252,7 @@ fn every_version_of_every_sample_event_decodes_upcasts_and_round_trips() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 39, "every version of the sample repository");
+    assert_eq!(checked, 57, "every version of the sample repository");
 }
 
 #[test]
