@@ -74,7 +74,7 @@ fn the_sample_repository_passes_lint_and_check() {
             stdout(&out),
             stderr(&out)
         );
-        assert!(stdout(&out).contains("26 events"), "{}", stdout(&out));
+        assert!(stdout(&out).contains("41 events"), "{}", stdout(&out));
         assert!(stdout(&out).contains("0 errors"), "{}", stdout(&out));
     }
 }
