@@ -9,7 +9,7 @@
 //! - `first_use` vs `warm_use`: the schema id of an event version on a fresh `RegistryRuntime`
 //!   (its look-ups over HTTP) and on a warm one.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,21 +35,7 @@ fn main() {
     divan::main();
 }
 
-/// A folder removed when dropped.
-struct Dir(PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp(name: &str) -> Dir {
-    let dir = std::env::temp_dir().join(format!("tidings-bench-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Dir(dir)
-}
+use tidings_benches::{temp_dir as temp, TempDir as Dir};
 
 /// A broker with the topic, and the local registry holding the published sample repository.
 struct World {
@@ -187,6 +173,9 @@ fn produce_tidings(bencher: divan::Bencher<'_, '_>) {
     });
 }
 
+/// Key, value and headers of a message, made beforehand.
+type Prepared = (String, Vec<u8>, Vec<(String, Vec<u8>)>);
+
 #[divan::bench(sample_count = 30)]
 fn produce_rdkafka(bencher: divan::Bencher<'_, '_>) {
     let world = World::new();
@@ -198,7 +187,7 @@ fn produce_rdkafka(bencher: divan::Bencher<'_, '_>) {
             registry.as_ref(),
         ))
         .unwrap();
-    let messages: Vec<(String, Vec<u8>, Vec<(String, Vec<u8>)>)> = (0..MESSAGES)
+    let messages: Vec<Prepared> = (0..MESSAGES)
         .map(|n| {
             let e = event(n);
             (

@@ -2,8 +2,6 @@
 //! concurrency, default 8), and `tidings check --registry` of the same 500 subjects once they
 //! are published: the library path the commands take. The request counts are printed.
 
-use std::path::PathBuf;
-
 use tidings_registry::local::server::LocalServer;
 use tidings_registry::publish::{self, Plan, PublishOptions, DEFAULT_CONCURRENCY};
 use tidings_registry::{Client, ClientBuilder};
@@ -11,21 +9,7 @@ use tidings_schema::repo::Repository;
 
 const SUBJECTS: usize = 500;
 
-/// A folder removed when dropped.
-struct Dir(PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp(name: &str) -> Dir {
-    let dir = std::env::temp_dir().join(format!("tidings-bench-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Dir(dir)
-}
+use tidings_benches::{temp_dir as temp, TempDir as Dir};
 
 static PROJECT: std::sync::OnceLock<(Dir, Plan)> = std::sync::OnceLock::new();
 

@@ -91,3 +91,20 @@ pub fn measure_peak<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
     let result = f();
     (result, PEAK.load(Ordering::Relaxed) - before, before)
 }
+
+/// A folder removed when dropped (benchmarks leave nothing behind).
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh folder in the system's temporary folder, named for the benchmark and the process.
+pub fn temp_dir(name: &str) -> TempDir {
+    let dir = std::env::temp_dir().join(format!("tidings-bench-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    TempDir(dir)
+}

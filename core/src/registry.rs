@@ -132,8 +132,9 @@ fn json_fingerprint(text: &str) -> Option<String> {
 /// The fingerprints a writer schema of `E` may have: for Avro one; for JSON Schema the text as
 /// written and bundled (`json_references = "bundle"`). Computed once per event type.
 fn event_fingerprints<E: Event>() -> std::sync::Arc<Vec<String>> {
-    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), std::sync::Arc<Vec<String>>>>> =
-        OnceLock::new();
+    /// By the address and length of the event's static self-contained schema.
+    type Cache = Mutex<HashMap<(usize, usize), std::sync::Arc<Vec<String>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let key = (
         E::STANDALONE_SCHEMA.as_ptr() as usize,
         E::STANDALONE_SCHEMA.len(),

@@ -182,10 +182,10 @@ impl KafkaPublisher {
 }
 
 impl AsyncPublisher for KafkaPublisher {
-    fn publish<'a, E: Event + Sync + 'static>(
+    async fn publish<'a, E: Event + Sync + 'static>(
         &'a self,
         envelope: &'a Envelope<E>,
-    ) -> impl std::future::Future<Output = Result<(), PublishError>> + Send + 'a {
-        async move { KafkaPublisher::publish(self, envelope).await.map(|_| ()) }
+    ) -> Result<(), PublishError> {
+        KafkaPublisher::publish(self, envelope).await.map(|_| ())
     }
 }

@@ -155,7 +155,8 @@ impl RegistryRuntime {
                     return self.latest_id(event).await;
                 }
                 let form = registry_form(event, self.json_references)?;
-                self.resolve(event, event.subject, &form, 0)
+                // `SharedFiles` bounds how deep references nest.
+                self.resolve(event, event.subject, &form)
                     .await
                     .map(|(id, _)| id)
             })
@@ -168,14 +169,12 @@ impl RegistryRuntime {
         event: &'a EventSchema,
         subject: &'a str,
         form: &'a RegistrySchema,
-        depth: usize,
-    ) -> std::pin::Pin<Box<dyn Future<Output = Result<(u32, u32), RegistryError>> + Send + 'a>>
-    {
+    ) -> RegistryFuture<'a, (u32, u32)> {
         Box::pin(async move {
             let mut references = Vec::with_capacity(form.references.len());
             for reference in &form.references {
                 let (_, version) = self
-                    .resolve(event, &reference.subject, &reference.schema, depth + 1)
+                    .resolve(event, &reference.subject, &reference.schema)
                     .await?;
                 references.push(Reference {
                     name: reference.name.clone(),
@@ -301,8 +300,7 @@ impl RegistryRuntime {
         subject: &'a str,
         version: u32,
         depth: usize,
-    ) -> std::pin::Pin<Box<dyn Future<Output = Result<RegisteredSchema, RegistryError>> + Send + 'a>>
-    {
+    ) -> RegistryFuture<'a, RegisteredSchema> {
         Box::pin(async move {
             if depth > 32 {
                 return Err(RegistryError::Failed(format!(

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,25 +18,9 @@ use tidings_registry::publish::{self, Outcome, Plan, PublishOptions, Snapshot};
 use tidings_registry::{Client, ClientBuilder};
 use tidings_schema::repo::Repository;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// The sample repository, copied.
 fn sample() -> (tempfile::TempDir, Plan) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root.join("schemas"), &dir.path().join("schemas"));
-    std::fs::copy(root.join("tidings.toml"), dir.path().join("tidings.toml")).unwrap();
+    let dir = common::sample_project("");
     let plan = plan_of(dir.path());
     (dir, plan)
 }

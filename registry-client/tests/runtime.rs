@@ -5,12 +5,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use common::sample_project;
 use tidings::registry::{AsyncSchemaRegistry, EventSchema, RegistryError, SchemaRegistry};
 use tidings_generated_sample::identity::{UserRegisteredV1, UserRegisteredV3};
 use tidings_generated_sample::orders::{OrderCreatedV1, OrderCreatedV2};
@@ -21,29 +22,6 @@ use tidings_registry::runtime::RegistryRuntime;
 use tidings_registry::{Client, ClientBuilder, NewSchema, RetryPolicy, VersionRef};
 use tidings_schema::repo::config::JsonReferences;
 use tidings_schema::repo::Repository;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The sample repository, copied, with `extra` appended to its tidings.toml.
-fn sample(extra: &str) -> tempfile::TempDir {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root.join("schemas"), &dir.path().join("schemas"));
-    let config = std::fs::read_to_string(root.join("tidings.toml")).unwrap();
-    std::fs::write(dir.path().join("tidings.toml"), config + extra).unwrap();
-    dir
-}
 
 fn plan(project: &Path) -> Plan {
     let repo = Repository::open(project).unwrap();
@@ -83,7 +61,7 @@ async fn id<E: tidings::Event>(runtime: &RegistryRuntime) -> Result<u32, Registr
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn producers_look_up_exactly_what_publish_registered() {
-    let project = sample("");
+    let project = sample_project("");
     let data = tempfile::tempdir().unwrap();
     let server = LocalServer::start(data.path()).await.unwrap();
     let client = ClientBuilder::new(server.url()).build().unwrap();
@@ -149,7 +127,7 @@ async fn an_unpublished_schema_is_a_typed_error_and_nothing_is_registered() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auto_register_registers_the_form_publish_would_and_coalesces_first_uses() {
-    let project = sample("");
+    let project = sample_project("");
     let data = tempfile::tempdir().unwrap();
     let server = LocalServer::start(data.path()).await.unwrap();
     let runtime = Arc::new(
@@ -221,7 +199,7 @@ async fn flaky(upstream: String, failures: usize) -> (String, tokio::task::JoinH
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_are_not_cached() {
-    let project = sample("");
+    let project = sample_project("");
     let data = tempfile::tempdir().unwrap();
     let server = LocalServer::start(data.path()).await.unwrap();
     publish_all(
@@ -245,7 +223,7 @@ async fn failures_are_not_cached() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn use_latest_version_writes_with_the_latest_schema_unless_it_cannot_read_the_event() {
-    let project = sample("");
+    let project = sample_project("");
     let data = tempfile::tempdir().unwrap();
     let server = LocalServer::start(data.path()).await.unwrap();
     let client = ClientBuilder::new(server.url()).build().unwrap();
@@ -292,7 +270,7 @@ async fn use_latest_version_writes_with_the_latest_schema_unless_it_cannot_read_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bundled_json_references_are_looked_up_bundled() {
-    let project = sample("\n[registry]\njson_references = \"bundle\"\n");
+    let project = sample_project("\n[registry]\njson_references = \"bundle\"\n");
     let data = tempfile::tempdir().unwrap();
     let server = LocalServer::start(data.path()).await.unwrap();
     let client = ClientBuilder::new(server.url()).build().unwrap();
@@ -325,7 +303,7 @@ async fn bundled_json_references_are_looked_up_bundled() {
 
 #[test]
 fn the_blocking_form_works_outside_and_inside_an_async_runtime() {
-    let project = sample("");
+    let project = sample_project("");
     let data = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let server = rt.block_on(LocalServer::start(data.path())).unwrap();

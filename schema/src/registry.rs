@@ -11,12 +11,11 @@
 //! ([`crate::jsonschema::bundle`]), for registries without JSON Schema references.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 
 use serde_json::Value;
 
 use crate::avro::{AvroParser, AvroSchema, Kind, SourceFile, TypeId};
-use crate::jsonschema::{bundle, normalize_path};
+use crate::jsonschema::{bundle, join};
 use crate::repo::config::JsonReferences;
 use crate::repo::Format;
 
@@ -179,17 +178,8 @@ impl SharedFiles {
             )));
         }
         if rel.ends_with(".avsc") {
-            let others: Vec<SourceFile<'_>> = self
-                .files
-                .iter()
-                .filter(|f| f.format == Format::Avro && f.rel != rel)
-                .map(|f| SourceFile {
-                    name: &f.rel,
-                    text: &f.text,
-                })
-                .collect();
-            let schema = AvroParser::new()
-                .parse_with_references(SourceFile { name: rel, text }, &others)
+            let schema = self
+                .parse_avro(rel, rel, text)
                 .map_err(|e| fail(e.to_string()))?;
             let mut references = Vec::new();
             for index in self.avro_references(&schema) {
@@ -251,6 +241,29 @@ impl SharedFiles {
             references,
             bundled: Vec::new(),
         })
+    }
+
+    /// Parses an Avro schema (`rel` below the schema root, `name` as messages show it) with the
+    /// shared Avro files as references, as a registry reads it with its references.
+    ///
+    /// # Errors
+    /// The first problem found, with its file, line and column.
+    pub fn parse_avro(
+        &self,
+        name: &str,
+        rel: &str,
+        text: &str,
+    ) -> Result<AvroSchema, crate::SchemaError> {
+        let others: Vec<SourceFile<'_>> = self
+            .files
+            .iter()
+            .filter(|f| f.format == Format::Avro && f.rel != rel)
+            .map(|f| SourceFile {
+                name: &f.rel,
+                text: &f.text,
+            })
+            .collect();
+        AvroParser::new().parse_with_references(SourceFile { name, text }, &others)
     }
 
     /// The shared files an Avro schema uses directly: named types reachable from its root that
@@ -316,13 +329,6 @@ fn json_ref_locations(text: &str) -> Result<Vec<String>, String> {
         }
     }
     Ok(refs.into_iter().collect())
-}
-
-/// `a/b` + `../c.json` → `a/c.json`, as the JSON Schema loader resolves file references.
-fn join(dir: &str, name: &str) -> String {
-    let path = normalize_path(&Path::new(dir).join(name));
-    let parts: Vec<_> = path.iter().map(|part| part.to_string_lossy()).collect();
-    parts.join("/")
 }
 
 #[cfg(test)]

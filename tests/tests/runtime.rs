@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tidings::codec::{
     AvroDeserializer, AvroSerializer, CodecError, JsonDeserializer, JsonSerializer,
 };
-use tidings::registry::{InMemoryRegistry, RegisteredSchema, SchemaRegistry};
+use tidings::registry::{InMemoryRegistry, RegisteredSchema};
 use tidings::wire::WireError;
 use tidings::{Envelope, Event, InMemoryPublisher, Publisher, SchemaFormat};
 

@@ -10,7 +10,6 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use tidings_schema::avro::{AvroParser, AvroSchema, SourceFile};
 use tidings_schema::compat::{Level, SchemaDoc};
 use tidings_schema::registry::{is_shared, RegistrySchema, SharedFiles};
 use tidings_schema::repo::config::JsonReferences;
@@ -106,9 +105,11 @@ impl Plan {
                 .schema(&file.rel, &file.text, json)
                 .map_err(|e| plan_error(&shown, e))?;
             let doc = match file.format {
-                Format::Avro => {
-                    SchemaDoc::Avro(parse_avro(&shared, &file.rel, &shown, &file.text)?)
-                }
+                Format::Avro => SchemaDoc::Avro(
+                    shared
+                        .parse_avro(&shown, &file.rel, &file.text)
+                        .map_err(|e| plan_error(&shown, e))?,
+                ),
                 Format::Json => SchemaDoc::Json(
                     repo.parse_json(&file.rel, &file.text)
                         .map_err(|e| plan_error(&shown, e))?,
@@ -215,27 +216,6 @@ fn shared_files(repo: &Repository) -> Result<SharedFiles, PlanError> {
             .map(|(rel, text)| (rel.as_str(), text.as_str())),
     )
     .map_err(|e| plan_error(&repo.files.display(&e.rel), e.message))
-}
-
-/// A shared Avro file parsed with the other shared Avro files, for checks of our own.
-fn parse_avro(
-    shared: &SharedFiles,
-    rel: &str,
-    shown: &str,
-    text: &str,
-) -> Result<AvroSchema, PlanError> {
-    let others: Vec<SourceFile<'_>> = shared
-        .files()
-        .iter()
-        .filter(|f| f.format == Format::Avro && f.rel != rel)
-        .map(|f| SourceFile {
-            name: &f.rel,
-            text: &f.text,
-        })
-        .collect();
-    AvroParser::new()
-        .parse_with_references(SourceFile { name: shown, text }, &others)
-        .map_err(|e| plan_error(shown, e))
 }
 
 /// Gives each subject its depth (one more than the deepest subject it refers to) and sorts

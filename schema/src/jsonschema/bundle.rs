@@ -162,8 +162,9 @@ fn new_key(path: &str, taken: &mut Vec<String>) -> String {
     key
 }
 
-/// `a/b` + `../c.json` → `a/c.json`; a path that leaves the root keeps its leading `..`.
-fn join(dir: &str, name: &str) -> String {
+/// `a/b` + `../c.json` → `a/c.json`, as the loader resolves file references; a path that leaves
+/// the root keeps its leading `..`.
+pub(crate) fn join(dir: &str, name: &str) -> String {
     let path = normalize_path(&Path::new(dir).join(name));
     let parts: Vec<_> = path.iter().map(|part| part.to_string_lossy()).collect();
     parts.join("/")

@@ -5,5 +5,6 @@ mod load;
 mod model;
 
 pub use bundle::bundle;
+pub(crate) use bundle::join;
 pub use load::{normalize_path, parse, FileReader, JsonSchemaLoader};
 pub use model::*;
