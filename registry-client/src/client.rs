@@ -362,6 +362,14 @@ impl Client {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// A server's text with this client's credentials taken out.
+    fn redact(&self, text: &str) -> String {
+        match &self.inner.auth {
+            Some(auth) => auth.redact(text),
+            None => text.to_owned(),
+        }
+    }
+
     /// Sends one request, retrying what the policy allows, and returns the body of a 2xx
     /// answer; any other answer becomes an [`ApiError`].
     async fn send(
@@ -409,7 +417,7 @@ impl Client {
                         Ok(text) => Err((
                             Attempt::Status(status),
                             retry_after,
-                            Some(api_error(status, &text)),
+                            Some(api_error(status, &self.redact(&text))),
                         )),
                         Err(e) => Err((
                             if e.is_timeout() {
@@ -466,7 +474,10 @@ impl Client {
         let text = self.send(method, path, body).await?;
         serde_json::from_str(&text).map_err(|e| Error::Decode {
             url: format!("{}{path}", self.inner.base),
-            message: format!("{e}: {}", text.chars().take(200).collect::<String>()),
+            message: format!(
+                "{e}: {}",
+                self.redact(&text.chars().take(200).collect::<String>())
+            ),
         })
     }
 

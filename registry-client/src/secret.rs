@@ -45,6 +45,39 @@ pub enum Auth {
 }
 
 impl Auth {
+    /// What must never be shown: the password or token, and the `Authorization` header's
+    /// base64 form of `user:password` (padded and not), longest first.
+    fn secrets(&self) -> Vec<String> {
+        use base64::Engine;
+        let mut secrets = match self {
+            Auth::Basic { username, password } => {
+                let encoded = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{username}:{}", password.expose()));
+                vec![
+                    password.expose().to_owned(),
+                    encoded.trim_end_matches('=').to_owned(),
+                    encoded,
+                ]
+            }
+            Auth::Bearer(token) => vec![token.expose().to_owned()],
+        };
+        secrets.retain(|s| !s.is_empty());
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets
+    }
+
+    /// `text` with every credential of this authentication replaced by `***`: for anything a
+    /// server sent back (a proxy may echo the request's headers) before it is shown.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in self.secrets() {
+            if out.contains(&secret) {
+                out = out.replace(&secret, "***");
+            }
+        }
+        out
+    }
+
     /// From the environment: `TIDINGS_REGISTRY_TOKEN` (bearer), or `TIDINGS_REGISTRY_USERNAME`
     /// with `TIDINGS_REGISTRY_PASSWORD` (basic). `None` when neither is set.
     pub fn from_env() -> Option<Auth> {
@@ -73,5 +106,18 @@ mod tests {
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("***"));
         assert_eq!(Secret::new("hunter2").expose(), "hunter2");
+    }
+
+    #[test]
+    fn redaction_covers_the_password_and_its_header_form() {
+        let auth = Auth::Basic {
+            username: "alice".into(),
+            password: Secret::new("s3cr3t-pw"),
+        };
+        // base64("alice:s3cr3t-pw")
+        let text = "Basic YWxpY2U6czNjcjN0LXB3 or s3cr3t-pw";
+        assert_eq!(auth.redact(text), "Basic *** or ***");
+        let token = Auth::Bearer(Secret::new("tok"));
+        assert_eq!(token.redact("Bearer tok"), "Bearer ***");
     }
 }

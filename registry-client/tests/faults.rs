@@ -211,3 +211,84 @@ fn credentials_never_print() {
         assert!(!shown.contains("s3cr3t"), "{shown}");
     }
 }
+
+/// A proxy that echoes the request's `Authorization` header in its error body (some do).
+async fn echoing_server(status: StatusCode) -> (String, tokio::task::JoinHandle<()>) {
+    let app = axum::Router::new().fallback(move |headers: HeaderMap| async move {
+        let auth = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (
+            status,
+            format!(r#"{{"error_code": 50001, "message": "upstream refused request with Authorization: {auth}"}}"#),
+        )
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (url, handle)
+}
+
+#[tokio::test]
+async fn secrets_echoed_by_a_registry_are_redacted_from_errors() {
+    use tidings_registry::{Auth, Secret};
+    let (url, server) = echoing_server(StatusCode::INTERNAL_SERVER_ERROR).await;
+    // Basic auth: neither the password nor its base64 form ("alice:s3cr3t-pw") may show.
+    let basic = ClientBuilder::new(&url)
+        .auth(Auth::Basic {
+            username: "alice".into(),
+            password: Secret::new("s3cr3t-pw"),
+        })
+        .retry(quick(0))
+        .build()
+        .unwrap();
+    let err = basic.subjects(false).await.unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(
+        shown.contains("Authorization: Basic"),
+        "the message stays useful: {shown}"
+    );
+    for secret in ["s3cr3t-pw", "YWxpY2U6czNjcjN0LXB3"] {
+        assert!(!shown.contains(secret), "{secret} shown in {shown}");
+    }
+    // A bearer token.
+    let bearer = ClientBuilder::new(&url)
+        .auth(Auth::Bearer(Secret::new("tok-123456789")))
+        .retry(quick(0))
+        .build()
+        .unwrap();
+    let err = bearer.subjects(false).await.unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("tok-123456789"), "{shown}");
+    // A body that is not JSON (kept raw) and a 2xx body that cannot be read are redacted too.
+    server.abort();
+    let app = axum::Router::new().fallback(|headers: HeaderMap| async move {
+        let auth = headers
+            .get("authorization")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        (StatusCode::OK, format!("<html>{auth}</html>"))
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let raw = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    let client = ClientBuilder::new(&url)
+        .auth(Auth::Bearer(Secret::new("tok-123456789")))
+        .retry(quick(0))
+        .build()
+        .unwrap();
+    let err = client.subjects(false).await.unwrap_err();
+    assert!(
+        !format!("{err} {err:?}").contains("tok-123456789"),
+        "{err:?}"
+    );
+    raw.abort();
+}
