@@ -96,6 +96,9 @@ enum Fault {
     DiesAfter(usize),
     /// Registration `n` is forwarded, and its answer arrives after the client gave up.
     AnswerTooLate(usize),
+    /// Registrations go through, but look-ups after the `n`-th registration get a 500: the
+    /// registry took the schema and died before saying which version it became.
+    LookupsFailAfter(usize),
     /// Like Karapace and Redpanda: no `GET /schemas`, no compatibility check against all
     /// versions, and (like Confluent without `verbose`) verdicts without reasons.
     OlderRegistry,
@@ -214,6 +217,17 @@ async fn proxy(upstream: String, fault: Fault) -> (String, tokio::task::JoinHand
                 if matches!(fault, Fault::Karapace) {
                     if let Some(answer) = karapace(&http, &upstream, &method, &uri, &body).await {
                         return answer;
+                    }
+                }
+                let is_lookup = method == Method::POST
+                    && uri.path().starts_with("/subjects/")
+                    && !uri.path().ends_with("/versions");
+                if let Fault::LookupsFailAfter(limit) = fault {
+                    if is_lookup && registrations.load(Ordering::SeqCst) > limit {
+                        return (
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            r#"{"error_code": 50001, "message": "store died"}"#.to_owned(),
+                        );
                     }
                 }
                 if let (Fault::DiesAfter(limit), Some(n)) = (fault, n) {
@@ -445,6 +459,7 @@ fn outcomes(report: &publish::PublishReport) -> Vec<(String, u32, String)> {
             let outcome = match &r.outcome {
                 Outcome::AlreadyThere { version, .. } => format!("already there as v{version}"),
                 Outcome::Registered { version, .. } => format!("registered as v{version}"),
+                Outcome::RegisteredUnconfirmed { .. } => "registered, version unknown".into(),
                 Outcome::Failed { .. } => "failed".into(),
                 Outcome::NotAttempted => "not attempted".into(),
             };
@@ -564,4 +579,28 @@ async fn a_karapace_registry_takes_the_sample_as_the_local_registry_does_with_js
     proxy_task.abort();
     server.stop().await;
     local_server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registration_whose_version_cannot_be_read_back_counts_as_registered() {
+    let (_dir, plan) = sample();
+    let data = tempfile::tempdir().unwrap();
+    let server = LocalServer::start(data.path()).await.unwrap();
+    let (url, proxy_task) = proxy(server.url(), Fault::LookupsFailAfter(3)).await;
+    let client = ClientBuilder::new(url).retry(quick(1)).build().unwrap();
+    let report = run(&client, &plan).await;
+    assert!(!report.is_complete());
+    let unconfirmed: Vec<_> = report
+        .rows
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::RegisteredUnconfirmed { .. }))
+        .collect();
+    assert!(!unconfirmed.is_empty(), "{report:?}");
+    // The summary agrees with the rows and with what the registry holds.
+    let direct = ClientBuilder::new(server.url()).build().unwrap();
+    let held = registry_versions(&direct, &plan).await;
+    assert_eq!(report.registered(), held, "{report:?}");
+    assert!(report.registered() > 3);
+    proxy_task.abort();
+    server.stop().await;
 }

@@ -132,7 +132,9 @@ fn incomplete(report: &PublishReport, registry: &str) -> anyhow::Error {
         .rows
         .iter()
         .filter_map(|r| match &r.outcome {
-            Outcome::Failed { error } => Some(format!("{} ({}): {error}", r.subject, r.file)),
+            Outcome::Failed { error } | Outcome::RegisteredUnconfirmed { error, .. } => {
+                Some(format!("{} ({}): {error}", r.subject, r.file))
+            }
             _ => None,
         })
         .collect();
@@ -142,7 +144,9 @@ fn incomplete(report: &PublishReport, registry: &str) -> anyhow::Error {
         .filter(|r| {
             !matches!(
                 r.outcome,
-                Outcome::AlreadyThere { .. } | Outcome::Registered { .. }
+                Outcome::AlreadyThere { .. }
+                    | Outcome::Registered { .. }
+                    | Outcome::RegisteredUnconfirmed { .. }
             )
         })
         .count();
@@ -217,6 +221,9 @@ fn print(
                     ),
                     Outcome::Registered { version, id } => {
                         (version.to_string(), id.to_string(), "new".to_owned())
+                    }
+                    Outcome::RegisteredUnconfirmed { id, error } => {
+                        ("?".into(), id.to_string(), format!("new, but {error}"))
                     }
                     Outcome::NotAttempted if dry_run => {
                         ("-".into(), "-".into(), "would register".to_owned())

@@ -541,6 +541,14 @@ pub enum Outcome {
         /// Global id.
         id: u32,
     },
+    /// Registered as `id`, but which version it became could not be read back (the registry
+    /// failed right after). It is in the registry; the next run finds its version.
+    RegisteredUnconfirmed {
+        /// Global id.
+        id: u32,
+        /// Why the version is unknown.
+        error: String,
+    },
     /// Registering it failed.
     Failed {
         /// Why.
@@ -582,16 +590,23 @@ impl PublishReport {
             && self.rows.iter().all(|r| {
                 matches!(
                     r.outcome,
-                    Outcome::AlreadyThere { .. } | Outcome::Registered { .. }
+                    Outcome::AlreadyThere { .. }
+                        | Outcome::Registered { .. }
+                        | Outcome::RegisteredUnconfirmed { .. }
                 )
             })
     }
 
-    /// How many versions were registered by this run.
+    /// How many versions were registered by this run (with their version read back or not).
     pub fn registered(&self) -> usize {
         self.rows
             .iter()
-            .filter(|r| matches!(r.outcome, Outcome::Registered { .. }))
+            .filter(|r| {
+                matches!(
+                    r.outcome,
+                    Outcome::Registered { .. } | Outcome::RegisteredUnconfirmed { .. }
+                )
+            })
             .count()
     }
 }
@@ -736,8 +751,9 @@ async fn register_one(
             version: found.version,
             id,
         },
-        Err(e) => Outcome::Failed {
-            error: format!("registered as id {id}, but its version could not be read back: {e}"),
+        Err(e) => Outcome::RegisteredUnconfirmed {
+            id,
+            error: format!("its version could not be read back: {e}"),
         },
     }
 }
