@@ -113,3 +113,42 @@ fn a_torn_last_record_is_dropped_and_a_damaged_log_is_reported() {
     assert!(err.to_string().contains("log.jsonl"), "{err}");
     assert!(err.to_string().contains("restore"), "{err}");
 }
+
+#[test]
+fn ids_a_log_cannot_hold_are_refused_and_a_damaged_line_is_named_by_its_offset() {
+    let data = tempfile::tempdir().unwrap();
+    {
+        let mut registry = LocalRegistry::open(data.path()).unwrap();
+        registry.register("a", &avro(schema(1))).unwrap().unwrap();
+    }
+    let log = data.path().join("log.jsonl");
+    let good = std::fs::read_to_string(&log).unwrap();
+
+    // A hand-edited id past Confluent's 2^31-1: refused, never wrapped to 0.
+    let edited = good.replace("\"id\":1", "\"id\":4294967295");
+    assert_ne!(edited, good, "the log writes ids as `\"id\":N`: {good}");
+    std::fs::write(&log, &edited).unwrap();
+    let err = LocalRegistry::open(data.path()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("log.jsonl") && message.contains("4294967295"),
+        "{message}"
+    );
+
+    // The last id there is: nothing after it is handed out.
+    let last = good.replace("\"id\":1", "\"id\":2147483647");
+    std::fs::write(&log, &last).unwrap();
+    let mut registry = LocalRegistry::open(data.path()).unwrap();
+    let refused = registry
+        .register("b", &avro(schema(2)))
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused.status, 500, "{refused:?}");
+    assert!(refused.message.contains("id"), "{refused:?}");
+
+    // A damaged last line that ends in a newline: its offset, not "byte 0", and how to recover.
+    std::fs::write(&log, format!("{good}{{\"version\": 7}}\n")).unwrap();
+    let err = LocalRegistry::open(data.path()).unwrap_err().to_string();
+    assert!(err.contains(&format!("byte {}", good.len())), "{err}");
+    assert!(err.contains("restore") && err.contains("remove"), "{err}");
+}

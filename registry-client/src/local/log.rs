@@ -66,7 +66,7 @@ impl Log {
     pub(crate) fn with_lock<R, T, E>(
         &mut self,
         access: Access,
-        mut apply: impl FnMut(R),
+        mut apply: impl FnMut(R) -> Result<(), String>,
         f: impl FnOnce() -> Result<(Vec<R>, T), E>,
     ) -> Result<Result<T, E>, io::Error>
     where
@@ -84,7 +84,7 @@ impl Log {
     fn locked<R, T, E>(
         &mut self,
         access: Access,
-        apply: &mut impl FnMut(R),
+        apply: &mut impl FnMut(R) -> Result<(), String>,
         f: impl FnOnce() -> Result<(Vec<R>, T), E>,
     ) -> Result<Result<T, E>, io::Error>
     where
@@ -112,15 +112,20 @@ impl Log {
         self.file.seek(SeekFrom::Start(self.offset))?;
         self.file.write_all(text.as_bytes())?;
         self.file.sync_data()?;
+        let start = self.offset;
         self.offset += text.len() as u64;
         for record in records {
-            apply(record);
+            // What this process wrote itself was checked before it was written.
+            apply(record).map_err(|message| self.damaged(start, &message))?;
         }
         Ok(Ok(value))
     }
 
     /// Reads the complete lines past `offset`.
-    fn catch_up<R: DeserializeOwned>(&mut self, apply: &mut impl FnMut(R)) -> io::Result<()> {
+    fn catch_up<R: DeserializeOwned>(
+        &mut self,
+        apply: &mut impl FnMut(R) -> Result<(), String>,
+    ) -> io::Result<()> {
         let len = self.file.metadata()?.len();
         if len <= self.offset {
             return Ok(());
@@ -131,24 +136,29 @@ impl Log {
             .take(len - self.offset)
             .read_to_end(&mut bytes)?;
         let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        for (index, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
+        let mut start = 0;
+        for line in bytes[..complete].split_inclusive(|&b| b == b'\n') {
+            let at = self.offset + start as u64;
+            start += line.len();
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let record = serde_json::from_slice(line).map_err(|e| {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!(
-                        "{}: record {} past byte {} cannot be read ({e}); the registry data is damaged, restore it from a copy",
-                        self.path.display(),
-                        index + 1,
-                        self.offset
-                    ),
-                )
-            })?;
-            apply(record);
+            let record = serde_json::from_slice(line)
+                .map_err(|e| self.damaged(at, &format!("it cannot be read ({e})")))?;
+            apply(record).map_err(|message| self.damaged(at, &message))?;
         }
         self.offset += complete as u64;
         Ok(())
+    }
+
+    /// The error for a record that cannot be taken, at byte `at` of the log.
+    fn damaged(&self, at: u64, why: &str) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{}: the record at byte {at}: {why}; the registry data is damaged: restore the folder from a copy, or remove that line and the lines after it (the versions they held are lost)",
+                self.path.display()
+            ),
+        )
     }
 }

@@ -93,8 +93,30 @@ struct State {
     levels: HashMap<String, Level>,
 }
 
+/// The largest schema id and version number: Confluent's are 32-bit signed integers.
+const MAX_ID: u32 = i32::MAX as u32;
+
 impl State {
-    fn apply(&mut self, record: Record) {
+    /// Takes one record of the log; a record the log cannot hold is refused (a hand-edited id
+    /// past [`MAX_ID`] would make later ids wrap, and a version return another schema).
+    fn apply(&mut self, record: Record) -> Result<(), String> {
+        let (id, version) = match &record {
+            Record::Schema { id, .. } => (Some(*id), None),
+            Record::Version { id, version, .. } => (Some(*id), Some(*version)),
+            Record::Delete { version, .. } => (None, Some(*version)),
+            Record::Config { .. } => (None, None),
+        };
+        if let Some(id) = id.filter(|id| !(1..=MAX_ID).contains(id)) {
+            return Err(format!("schema id {id} is outside 1..={MAX_ID}"));
+        }
+        if let Some(version) = version.filter(|v| !(1..=MAX_ID).contains(v)) {
+            return Err(format!("version {version} is outside 1..={MAX_ID}"));
+        }
+        self.take(record);
+        Ok(())
+    }
+
+    fn take(&mut self, record: Record) {
         match record {
             Record::Schema {
                 id,
@@ -452,6 +474,13 @@ impl LocalRegistry {
                 Some(id) => id,
                 None => {
                     let id = state.schemas.keys().next_back().map_or(1, |max| max + 1);
+                    if id > MAX_ID {
+                        return Err(error(
+                            500,
+                            50001,
+                            format!("the registry has handed out every schema id up to {MAX_ID}"),
+                        ));
+                    }
                     records.push(Record::Schema {
                         id,
                         schema_type: candidate.key.0,
@@ -468,6 +497,13 @@ impl LocalRegistry {
                 .max()
                 .unwrap_or(0)
                 + 1;
+            if version > MAX_ID {
+                return Err(error(
+                    500,
+                    50001,
+                    format!("subject `{subject}` has every version up to {MAX_ID}"),
+                ));
+            }
             records.push(Record::Version {
                 subject: subject.to_owned(),
                 version,
