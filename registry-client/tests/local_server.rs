@@ -605,6 +605,19 @@ async fn hostile_requests_get_errors_and_the_server_stays_up() {
         .await
         .unwrap();
     assert_eq!(garbage.status(), 422);
+    // A body over the limit gets Confluent's JSON error shape, not plain text.
+    let huge = http
+        .post(format!("{}/subjects/s/versions", server.url()))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"schema": "{}"}}"#, "x".repeat(3 << 20)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+    let body: Value = serde_json::from_str(&huge.text().await.unwrap())
+        .expect("a JSON error body");
+    assert_eq!(body["error_code"], 413, "{body}");
+    assert!(body["message"].is_string(), "{body}");
     // Still serving, and nothing was stored.
     assert!(client.subjects(true).await.unwrap().is_empty());
     server.stop().await;

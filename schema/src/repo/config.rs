@@ -197,11 +197,27 @@ impl Config {
     /// # Errors
     /// See [`Config::load`].
     pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
-        toml::from_str::<Config>(text).map_err(|e| ConfigError {
+        let config = toml::from_str::<Config>(text).map_err(|e| ConfigError {
             file: file.to_path_buf(),
             pos: e.span().map(|span| position(text, span.start)),
             message: e.message().trim().replace('\n', " "),
-        })
+        })?;
+        if !stays_inside(&config.schema_root) {
+            return Err(ConfigError {
+                file: file.to_path_buf(),
+                pos: key_position(text, "schema_root"),
+                message: format!(
+                    "`schema_root = \"{}\"` leaves the project: the schema root must be a folder inside the project (below tidings.toml), such as `schemas`",
+                    config.schema_root.display()
+                ),
+            });
+        }
+        Ok(config)
+    }
+
+    /// Where `key` is written in the text of a configuration file (its first mention).
+    pub fn position_of(text: &str, key: &str) -> Option<Pos> {
+        key_position(text, key)
     }
 
     /// The level an event is checked at.
@@ -231,6 +247,27 @@ impl Config {
     }
 }
 
+/// Whether a relative path stays below the folder it is relative to.
+fn stays_inside(path: &Path) -> bool {
+    let mut depth = 0usize;
+    for component in path.components() {
+        match component {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => return false,
+        }
+    }
+    true
+}
+
+fn key_position(text: &str, key: &str) -> Option<Pos> {
+    text.find(key).map(|offset| position(text, offset))
+}
+
 fn position(text: &str, offset: usize) -> Pos {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() as u32 + 1;
@@ -241,6 +278,23 @@ fn position(text: &str, offset: usize) -> Pos {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schema_root_outside_the_project_is_refused() {
+        for root in ["/", "../..", "schemas/../../x", "/etc"] {
+            let text = format!("compatibility = \"BACKWARD\"\nschema_root = \"{root}\"\n");
+            let err = Config::parse(Path::new("tidings.toml"), &text).unwrap_err();
+            assert_eq!(err.pos.map(|p| p.line), Some(2), "{root}: {err}");
+            assert!(err.message.contains("inside the project"), "{err}");
+        }
+        for root in ["schemas", "./events", "a/../b"] {
+            let text = format!("schema_root = \"{root}\"\n");
+            assert!(
+                Config::parse(Path::new("tidings.toml"), &text).is_ok(),
+                "{root}"
+            );
+        }
+    }
 
     #[test]
     fn defaults_apply_when_keys_are_absent() {

@@ -118,7 +118,45 @@ impl Repository {
     pub fn open(project: &Path) -> Result<Repository, RepoError> {
         let config = Config::load(project)?;
         let files = SchemaFiles::work_tree(project, &config.schema_root)?;
-        Ok(Repository::from_files(project, config, files))
+        let mut repo = Repository::from_files(project, config, files);
+        repo.check_configured_events();
+        Ok(repo)
+    }
+
+    /// Every `[events."domain/event"]` of tidings.toml must name an event of the work tree: a
+    /// misspelt one would silently drop its level and topic. (Not checked at a git revision,
+    /// which may predate an event.)
+    fn check_configured_events(&mut self) {
+        let keys: Vec<String> = self.events.iter().map(EventFiles::key).collect();
+        let text =
+            std::fs::read_to_string(self.project.join(config::CONFIG_FILE)).unwrap_or_default();
+        for configured in self.config.events.keys() {
+            if keys.contains(configured) {
+                continue;
+            }
+            let nearest = keys
+                .iter()
+                .map(|k| (strsim::levenshtein(k, configured), k))
+                .min()
+                .filter(|(distance, _)| *distance <= configured.len() / 3 + 2);
+            let pos = Config::position_of(&text, &format!("\"{configured}\""))
+                .or_else(|| Config::position_of(&text, configured))
+                .unwrap_or(crate::source::Pos { line: 1, col: 1 });
+            self.layout.push(Diagnostic {
+                rule: "CONFIG_UNKNOWN_EVENT".to_owned(),
+                severity: Severity::Error,
+                file: config::CONFIG_FILE.to_owned(),
+                line: pos.line,
+                col: pos.col,
+                message: format!(
+                    "`[events.\"{configured}\"]` names no event of the schema root, so its settings apply to nothing"
+                ),
+                hint: Some(match nearest {
+                    Some((_, key)) => format!("did you mean `{key}`?"),
+                    None => "name an event as `<domain>/<event>`, as its folder below the schema root".to_owned(),
+                }),
+            });
+        }
     }
 
     /// The same repository at a git revision, with the current configuration.
@@ -373,7 +411,46 @@ pub struct LoadedVersion {
 
 #[cfg(test)]
 mod tests {
+    use super::config::CONFIG_FILE;
     use super::*;
+
+    #[test]
+    fn a_misspelt_event_in_the_configuration_is_an_error_with_the_nearest_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let event = dir.path().join("schemas/payments/payment_processed");
+        std::fs::create_dir_all(&event).unwrap();
+        std::fs::write(
+            event.join("v1.avsc"),
+            r#"{"type": "record", "name": "PaymentProcessed", "fields": []}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "compatibility = \"BACKWARD\"\n\n[events.\"payments/payment_procesed\"]\ncompatibility = \"NONE\"\n",
+        )
+        .unwrap();
+        let repo = Repository::open(dir.path()).unwrap();
+        let found: Vec<_> = repo
+            .layout
+            .iter()
+            .filter(|d| d.rule == "CONFIG_UNKNOWN_EVENT")
+            .collect();
+        assert_eq!(found.len(), 1, "{:?}", repo.layout);
+        let diagnostic = found[0];
+        assert_eq!(
+            (diagnostic.file.as_str(), diagnostic.line),
+            ("tidings.toml", 3)
+        );
+        assert_eq!(diagnostic.severity, Severity::Error);
+        assert!(
+            diagnostic
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("payments/payment_processed"),
+            "{diagnostic:?}"
+        );
+    }
 
     #[test]
     fn version_file_names() {
