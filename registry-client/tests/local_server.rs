@@ -614,8 +614,7 @@ async fn hostile_requests_get_errors_and_the_server_stays_up() {
         .await
         .unwrap();
     assert_eq!(huge.status(), 413);
-    let body: Value = serde_json::from_str(&huge.text().await.unwrap())
-        .expect("a JSON error body");
+    let body: Value = serde_json::from_str(&huge.text().await.unwrap()).expect("a JSON error body");
     assert_eq!(body["error_code"], 413, "{body}");
     assert!(body["message"].is_string(), "{body}");
     // Still serving, and nothing was stored.

@@ -243,10 +243,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             ))));
         }
         // Confluent's error shape for a body that cannot be read too (413 past the size limit).
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            let status = rejection.status().as_u16();
-            reply(Err(error(status, u32::from(status), rejection.body_text())))
-        })?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                let status = rejection.status().as_u16();
+                reply(Err(error(status, u32::from(status), rejection.body_text())))
+            })?;
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
             reply(Err(error(
                 422,

@@ -17,6 +17,8 @@ pub struct SchemaFiles {
     pub root: PathBuf,
     /// Every file, relative path to content (`None` when it is read from disk on demand).
     pub files: BTreeMap<String, Option<String>>,
+    /// Symbolic links (relative paths) that lead outside the schema root, and were not followed.
+    pub links_outside: Vec<String>,
 }
 
 impl SchemaFiles {
@@ -29,7 +31,13 @@ impl SchemaFiles {
         if !dir.is_dir() {
             return Err(RepoError::NoSchemaRoot(dir));
         }
+        // Links are followed where they stay inside the root (each real folder listed once, so
+        // a loop ends); a link that leads out is reported, never followed: references and
+        // files stay inside the schema root.
+        let real_root = dir.canonicalize().map_err(|e| RepoError::io(&dir, e))?;
+        let mut seen = std::collections::HashSet::from([real_root.clone()]);
         let mut files = BTreeMap::new();
+        let mut links_outside = Vec::new();
         let mut stack = vec![dir.clone()];
         while let Some(folder) = stack.pop() {
             let entries = std::fs::read_dir(&folder).map_err(|e| RepoError::io(&folder, e))?;
@@ -40,19 +48,41 @@ impl SchemaFiles {
                 if name.to_string_lossy().starts_with('.') {
                     continue;
                 }
-                let kind = entry.file_type().map_err(|e| RepoError::io(&path, e))?;
+                let rel = slash_path(path.strip_prefix(&dir).unwrap_or(&path));
+                let mut kind = entry.file_type().map_err(|e| RepoError::io(&path, e))?;
+                if kind.is_symlink() {
+                    match path.canonicalize() {
+                        Ok(real) if real.starts_with(&real_root) => {
+                            kind = std::fs::metadata(&path)
+                                .map_err(|e| RepoError::io(&path, e))?
+                                .file_type();
+                            if kind.is_dir() && !seen.insert(real) {
+                                continue;
+                            }
+                        }
+                        _ => {
+                            links_outside.push(rel);
+                            continue;
+                        }
+                    }
+                } else if kind.is_dir() {
+                    if let Ok(real) = path.canonicalize() {
+                        seen.insert(real);
+                    }
+                }
                 if kind.is_dir() {
                     stack.push(path);
                 } else if kind.is_file() {
-                    let rel = path.strip_prefix(&dir).unwrap_or(&path);
-                    files.insert(slash_path(rel), None);
+                    files.insert(rel, None);
                 }
             }
         }
+        links_outside.sort();
         Ok(SchemaFiles {
             display_root: slash_path(root),
             root: root.to_path_buf(),
             files,
+            links_outside,
         })
     }
 
@@ -103,6 +133,7 @@ impl SchemaFiles {
             display_root: format!("{rev}:{}", slash_path(root)),
             root: root.to_path_buf(),
             files,
+            links_outside: Vec::new(),
         })
     }
 

@@ -216,6 +216,17 @@ impl Repository {
                 )),
             }
         }
+        for rel in &files.links_outside {
+            layout.push(Diagnostic {
+                rule: "SYMLINK_OUTSIDE_ROOT".to_owned(),
+                severity: Severity::Warning,
+                file: files.display(rel),
+                line: 1,
+                col: 1,
+                message: format!("`{rel}` is a symbolic link that leads outside the schema root, so it is not read"),
+                hint: Some("move the files it points at into the schema root, or link to a place inside it".to_owned()),
+            });
+        }
         let events = events
             .into_iter()
             .map(|((domain, name), mut versions)| {
@@ -449,6 +460,53 @@ mod tests {
                 .unwrap_or_default()
                 .contains("payments/payment_processed"),
             "{diagnostic:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_inside_the_root_are_followed_and_others_are_warned_about() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("schemas");
+        let event = root.join("orders/order_paid");
+        std::fs::create_dir_all(&event).unwrap();
+        let schema = r#"{"type": "record", "name": "OrderPaid", "fields": []}"#;
+        std::fs::write(event.join("v1.avsc"), schema).unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "").unwrap();
+        // A version file and a whole event folder linked from inside the root.
+        std::os::unix::fs::symlink(event.join("v1.avsc"), event.join("v2.avsc")).unwrap();
+        std::os::unix::fs::symlink(&event, root.join("orders/order_settled")).unwrap();
+        // A folder outside the root.
+        let outside = dir.path().join("elsewhere/refund");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("v1.avsc"), schema).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("orders/order_refunded")).unwrap();
+        // A loop.
+        std::os::unix::fs::symlink(&root, root.join("orders/again")).unwrap();
+
+        let repo = Repository::open(dir.path()).unwrap();
+        let keys: Vec<(String, usize)> = repo
+            .events
+            .iter()
+            .map(|e| (e.key(), e.versions.len()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("orders/order_paid".to_owned(), 2),
+                ("orders/order_settled".to_owned(), 2)
+            ]
+        );
+        let warnings: Vec<_> = repo
+            .layout
+            .iter()
+            .filter(|d| d.rule == "SYMLINK_OUTSIDE_ROOT")
+            .collect();
+        assert_eq!(warnings.len(), 1, "{:?}", repo.layout);
+        assert!(
+            warnings[0].file.contains("order_refunded"),
+            "{:?}",
+            warnings[0]
         );
     }
 
