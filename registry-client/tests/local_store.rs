@@ -152,3 +152,43 @@ fn ids_a_log_cannot_hold_are_refused_and_a_damaged_line_is_named_by_its_offset()
     assert!(err.contains(&format!("byte {}", good.len())), "{err}");
     assert!(err.contains("restore") && err.contains("remove"), "{err}");
 }
+
+/// Subjects `d1..d24` (JSON Schema), each referring to the one before under two names: a
+/// registration of the last resolves each (subject, version) once, not once per path (2^24).
+#[test]
+fn references_shared_along_many_paths_are_resolved_once() {
+    use tidings_registry::Reference;
+    let data = tempfile::tempdir().unwrap();
+    let mut registry = LocalRegistry::open(data.path()).unwrap();
+    let json = |schema: String, references: Vec<Reference>| SchemaRequest {
+        schema,
+        schema_type: Some("JSON".into()),
+        references,
+    };
+    registry
+        .register("d1", &json(r#"{"type": "integer"}"#.into(), Vec::new()))
+        .unwrap()
+        .unwrap();
+    for n in 2..=24 {
+        let previous = n - 1;
+        let references = ["a", "b"]
+            .iter()
+            .map(|name| Reference {
+                name: format!("{name}{previous}.json"),
+                subject: format!("d{previous}"),
+                version: 1,
+            })
+            .collect();
+        let schema = format!(
+            r#"{{"type": "object", "properties": {{"a": {{"$ref": "a{previous}.json"}}, "b": {{"$ref": "b{previous}.json"}}}}}}"#
+        );
+        registry
+            .register(&format!("d{n}"), &json(schema, references))
+            .unwrap()
+            .unwrap_or_else(|e| panic!("d{n}: {e:?}"));
+    }
+    assert_eq!(
+        registry.versions("d24", false).unwrap().unwrap(),
+        Value::from(vec![1])
+    );
+}

@@ -15,6 +15,7 @@ pub mod server;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -229,14 +230,32 @@ impl State {
     }
 
     /// The schema of an id with its references, resolved recursively.
-    fn resolved(&self, id: u32, depth: usize) -> Result<Resolved<'_>, ApiError> {
+    fn resolved(&self, id: u32, depth: usize) -> Result<Rc<Resolved<'_>>, ApiError> {
+        self.resolved_once(id, depth, &mut HashMap::new())
+    }
+
+    /// As [`State::resolved`], each id resolved once per request (`memo`): a schema reached
+    /// along many paths (`dL` refers twice to `dL-1`, which refers twice to ...) is shared, not
+    /// resolved once per path.
+    fn resolved_once<'a>(
+        &'a self,
+        id: u32,
+        depth: usize,
+        memo: &mut HashMap<u32, Rc<Resolved<'a>>>,
+    ) -> Result<Rc<Resolved<'a>>, ApiError> {
+        if let Some(done) = memo.get(&id) {
+            return Ok(done.clone());
+        }
         let stored = self.schemas.get(&id).ok_or_else(schema_not_found)?;
-        self.resolve(
+        let resolved = Rc::new(self.resolve_once(
             &stored.schema_type,
             &stored.schema,
             &stored.references,
             depth,
-        )
+            memo,
+        )?);
+        memo.insert(id, resolved.clone());
+        Ok(resolved)
     }
 
     fn resolve<'a>(
@@ -245,6 +264,17 @@ impl State {
         text: &'a str,
         references: &'a [Reference],
         depth: usize,
+    ) -> Result<Resolved<'a>, ApiError> {
+        self.resolve_once(schema_type, text, references, depth, &mut HashMap::new())
+    }
+
+    fn resolve_once<'a>(
+        &'a self,
+        schema_type: &'a str,
+        text: &'a str,
+        references: &'a [Reference],
+        depth: usize,
+        memo: &mut HashMap<u32, Rc<Resolved<'a>>>,
     ) -> Result<Resolved<'a>, ApiError> {
         if depth > MAX_REFERENCE_DEPTH {
             return Err(invalid(
@@ -265,7 +295,10 @@ impl State {
                         ),
                     )
                 })?;
-            resolved.push((reference.name.as_str(), self.resolved(entry.id, depth + 1)?));
+            resolved.push((
+                reference.name.as_str(),
+                self.resolved_once(entry.id, depth + 1, memo)?,
+            ));
         }
         Ok(Resolved {
             schema_type,

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use tidings_schema::avro::{AvroParser, SourceFile};
@@ -19,7 +20,9 @@ pub(crate) struct Resolved<'a> {
     /// The schema text.
     pub text: &'a str,
     /// The reference names it uses, with the resolved schema of each.
-    pub references: Vec<(&'a str, Resolved<'a>)>,
+    /// Shared where several paths reach one schema, so that the structure stays as small as
+    /// the registry's own.
+    pub references: Vec<(&'a str, Rc<Resolved<'a>>)>,
 }
 
 /// The registry form of a schema of type `schema_type` (`AVRO`, `JSON`): see
@@ -80,13 +83,15 @@ pub(crate) fn parse(subject: &str, schema: &Resolved<'_>) -> Result<SchemaDoc, S
 /// Avro references in the order a reader needs them: each one's own references first.
 fn collect_avro<'a>(schema: &Resolved<'a>, out: &mut Vec<SourceFile<'a>>) {
     for (name, reference) in &schema.references {
-        collect_avro(reference, out);
-        if !out.iter().any(|source| source.name == *name) {
-            out.push(SourceFile {
-                name,
-                text: reference.text,
-            });
+        // A name already collected was collected with its own references.
+        if out.iter().any(|source| source.name == *name) {
+            continue;
         }
+        collect_avro(reference, out);
+        out.push(SourceFile {
+            name,
+            text: reference.text,
+        });
     }
 }
 
@@ -114,7 +119,7 @@ mod tests {
         let event = Resolved {
             schema_type: "JSON",
             text: r#"{"type": "object", "properties": {"price": {"$ref": "../../_shared/money.json"}}}"#,
-            references: vec![("../../_shared/money.json", money)],
+            references: vec![("../../_shared/money.json", Rc::new(money))],
         };
         assert!(parse("s", &event).is_ok());
         let alone = Resolved {
@@ -134,7 +139,7 @@ mod tests {
         let event = Resolved {
             schema_type: "AVRO",
             text: r#"{"type": "record", "name": "OrderPaid", "fields": [{"name": "total", "type": "x.Money"}]}"#,
-            references: vec![("x.Money", money)],
+            references: vec![("x.Money", Rc::new(money))],
         };
         assert!(parse("s", &event).is_ok());
     }
