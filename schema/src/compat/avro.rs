@@ -101,7 +101,8 @@ struct Raw {
 
 enum Memo {
     InProgress,
-    /// What the pair found; `None` when compatible, so that the common case allocates nothing.
+    /// What the pair found where it was first reached; `None` when compatible, so that the
+    /// common case allocates nothing.
     Done(Option<Rc<[Raw]>>),
 }
 
@@ -180,7 +181,18 @@ impl Checker<'_> {
         } else {
             match self.memo.get(&(r, w)) {
                 Some(Memo::InProgress) => {}
-                Some(Memo::Done(found)) => out.extend(found.iter().flat_map(|f| f.iter()).cloned()),
+                // Met again along another path: its findings were reported where it was first
+                // reached; here one finding stands for them (so the verdict holds), and the
+                // report grows with the schemas, not with the paths through them.
+                Some(Memo::Done(Some(found))) => {
+                    if let Some(first) = found.first() {
+                        out.push(Raw {
+                            location: location.as_slice().into(),
+                            ..first.clone()
+                        });
+                    }
+                }
+                Some(Memo::Done(None)) => {}
                 None => {
                     self.memo.insert((r, w), Memo::InProgress);
                     self.calculate(r, w, location, out);

@@ -130,7 +130,14 @@ impl Engine<'_> {
         };
         let key = (o, u);
         let relative = if let Some(found) = self.memo.get(&key) {
-            found.clone()
+            // Met again along another path: its differences were given where it was first
+            // reached; here its first incompatible one stands for them (so the verdict holds),
+            // and the report grows with the schemas, not with the paths through them.
+            let policy = self.policy;
+            match found.iter().find(|c| !c.difference.is_compatible(policy)) {
+                Some(first) => Rc::new(vec![first.clone()]),
+                None => return,
+            }
         } else if !self.in_progress.insert(key) {
             return;
         } else {

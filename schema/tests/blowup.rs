@@ -1,0 +1,70 @@
+//! Schemas that reuse a type along many paths: `R_i` holds `R_(i-1)` twice (once written out,
+//! once by name; JSON Schema: two `$ref`s to the previous definition), so there are 2^n paths to
+//! the leaf. A type compared once is reported once where it is first reached, and once more at
+//! each place that reaches it again: the findings grow with the schemas, not with the paths.
+
+use tidings_schema::compat::diff::diff;
+use tidings_schema::compat::{check, Level, Policy, SchemaDoc};
+
+const LEVELS: usize = 22;
+
+fn avro(leaf: &str) -> String {
+    let mut schema = format!(
+        r#"{{"type": "record", "name": "R1", "fields": [{{"name": "leaf", "type": "{leaf}"}}]}}"#
+    );
+    for i in 2..=LEVELS {
+        schema = format!(
+            r#"{{"type": "record", "name": "R{i}", "fields": [{{"name": "a", "type": {schema}}}, {{"name": "b", "type": "R{}"}}]}}"#,
+            i - 1
+        );
+    }
+    schema
+}
+
+fn json(leaf: &str) -> String {
+    let mut defs = vec![format!(
+        r#""d1": {{"type": "object", "properties": {{"leaf": {{"type": "{leaf}"}}}}}}"#
+    )];
+    for i in 2..=LEVELS {
+        let previous = i - 1;
+        defs.push(format!(
+            r##""d{i}": {{"type": "object", "properties": {{"a": {{"$ref": "#/$defs/d{previous}"}}, "b": {{"$ref": "#/$defs/d{previous}"}}}}}}"##
+        ));
+    }
+    format!(
+        r##"{{"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": "#/$defs/d{LEVELS}", "$defs": {{{}}}}}"##,
+        defs.join(", ")
+    )
+}
+
+#[test]
+fn avro_findings_grow_with_the_schema_not_with_the_paths() {
+    let v1 = SchemaDoc::parse_avro("v1.avsc", &avro("string")).unwrap();
+    let v2 = SchemaDoc::parse_avro("v2.avsc", &avro("int")).unwrap();
+    let report = check(&[v1.clone()], &v2, Level::Full);
+    assert!(!report.is_compatible());
+    // Both directions: one finding where the leaf is first reached, and one at each `b` that
+    // reaches the pair again, per level.
+    assert!(
+        report.findings.len() <= 2 * (LEVELS + 1),
+        "{} findings",
+        report.findings.len()
+    );
+    let changes = diff(&v1, &v2, Policy::Strict);
+    assert!(changes.len() <= 2 * LEVELS, "{} changes", changes.len());
+}
+
+#[test]
+fn json_schema_findings_grow_with_the_schema_not_with_the_paths() {
+    let v1 = SchemaDoc::parse_json("v1.json", &json("string")).unwrap();
+    let v2 = SchemaDoc::parse_json("v2.json", &json("integer")).unwrap();
+    let report = check(&[v1.clone()], &v2, Level::Full);
+    assert!(!report.is_compatible());
+    assert!(
+        report.findings.len() <= 2 * (LEVELS + 1),
+        "{} findings",
+        report.findings.len()
+    );
+    let changes = diff(&v1, &v2, Policy::Strict);
+    assert!(changes.len() <= 4 * LEVELS, "{} changes", changes.len());
+}
