@@ -172,3 +172,29 @@ fn report_full_transitive_memory() {
         before as f64 / 1024.0
     );
 }
+
+/// `R_i` holding `R_(i-1)` twice (written out, then by name), 18 levels, the leaf changed from
+/// `string` to `int` (issue "Hostile input": 24 s and 163 MB of JSON before the fix).
+fn reused_types(leaf: &str) -> String {
+    let mut schema = format!(
+        r#"{{"type": "record", "name": "R1", "fields": [{{"name": "leaf", "type": "{leaf}"}}]}}"#
+    );
+    for i in 2..=18 {
+        schema = format!(
+            r#"{{"type": "record", "name": "R{i}", "fields": [{{"name": "a", "type": {schema}}}, {{"name": "b", "type": "R{}"}}]}}"#,
+            i - 1
+        );
+    }
+    schema
+}
+
+#[divan::bench]
+fn reused_types_18_levels(bencher: Bencher<'_, '_>) {
+    let v1 = SchemaDoc::parse_avro("v1.avsc", &reused_types("string")).unwrap();
+    let v2 = SchemaDoc::parse_avro("v2.avsc", &reused_types("int")).unwrap();
+    bencher.bench_local(|| {
+        let report = check(std::slice::from_ref(&v1), &v2, Level::Full);
+        assert!(report.findings.len() < 40);
+        report
+    });
+}
