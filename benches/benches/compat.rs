@@ -198,3 +198,48 @@ fn reused_types_18_levels(bencher: Bencher<'_, '_>) {
         report
     });
 }
+
+/// A record of `n` `long` fields, and a JSON Schema object of `n` integer properties.
+fn wide(n: usize) -> (String, String) {
+    let fields: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"name": "f{i}", "type": "long"}}"#))
+        .collect();
+    let properties: Vec<String> = (0..n)
+        .map(|i| format!(r#""p{i}": {{"type": "integer"}}"#))
+        .collect();
+    let required: Vec<String> = (0..n).map(|i| format!(r#""p{i}""#)).collect();
+    (
+        format!(
+            r#"{{"type": "record", "name": "Wide", "fields": [{}]}}"#,
+            fields.join(", ")
+        ),
+        format!(
+            r#"{{"type": "object", "properties": {{{}}}, "required": [{}], "additionalProperties": false}}"#,
+            properties.join(", "),
+            required.join(", ")
+        ),
+    )
+}
+
+/// 100,000 fields, parsed and checked against a copy of itself (issue "Hostile input":
+/// quadratic before, target under 1 s).
+#[divan::bench(args = [10_000, 100_000], sample_count = 5)]
+fn wide_avro_against_itself(bencher: Bencher<'_, '_>, n: usize) {
+    let (avro, _) = wide(n);
+    bencher.bench_local(|| {
+        let a = SchemaDoc::parse_avro("a.avsc", &avro).unwrap();
+        let b = SchemaDoc::parse_avro("b.avsc", &avro).unwrap();
+        assert!(check(std::slice::from_ref(&a), &b, Level::Full).is_compatible());
+    });
+}
+
+/// 100,000 properties (all required, closed model), parsed and checked against a copy.
+#[divan::bench(args = [10_000, 100_000], sample_count = 5)]
+fn wide_json_against_itself(bencher: Bencher<'_, '_>, n: usize) {
+    let (_, json) = wide(n);
+    bencher.bench_local(|| {
+        let a = SchemaDoc::parse_json("a.json", &json).unwrap();
+        let b = SchemaDoc::parse_json("b.json", &json).unwrap();
+        assert!(check(std::slice::from_ref(&a), &b, Level::Full).is_compatible());
+    });
+}

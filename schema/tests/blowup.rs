@@ -41,7 +41,7 @@ fn json(leaf: &str) -> String {
 fn avro_findings_grow_with_the_schema_not_with_the_paths() {
     let v1 = SchemaDoc::parse_avro("v1.avsc", &avro("string")).unwrap();
     let v2 = SchemaDoc::parse_avro("v2.avsc", &avro("int")).unwrap();
-    let report = check(&[v1.clone()], &v2, Level::Full);
+    let report = check(std::slice::from_ref(&v1), &v2, Level::Full);
     assert!(!report.is_compatible());
     // Both directions: one finding where the leaf is first reached, and one at each `b` that
     // reaches the pair again, per level.
@@ -58,7 +58,7 @@ fn avro_findings_grow_with_the_schema_not_with_the_paths() {
 fn json_schema_findings_grow_with_the_schema_not_with_the_paths() {
     let v1 = SchemaDoc::parse_json("v1.json", &json("string")).unwrap();
     let v2 = SchemaDoc::parse_json("v2.json", &json("integer")).unwrap();
-    let report = check(&[v1.clone()], &v2, Level::Full);
+    let report = check(std::slice::from_ref(&v1), &v2, Level::Full);
     assert!(!report.is_compatible());
     assert!(
         report.findings.len() <= 2 * (LEVELS + 1),

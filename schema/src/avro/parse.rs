@@ -432,9 +432,10 @@ impl Builder<'_> {
             )
         })?;
         let mut fields: Vec<Field> = Vec::with_capacity(items.len());
+        let mut names = std::collections::HashSet::with_capacity(items.len());
         for item in items {
             let field = self.parse_field(item, name.namespace.as_deref())?;
-            if fields.iter().any(|f| f.name == field.name) {
+            if !names.insert(field.name.clone()) {
                 return Err(self
                     .error(
                         item.pos,
@@ -526,6 +527,7 @@ impl Builder<'_> {
             )
         })?;
         let mut symbols: Vec<String> = Vec::with_capacity(items.len());
+        let mut seen_symbols = std::collections::HashSet::with_capacity(items.len());
         for item in items {
             let symbol = item.as_str().ok_or_else(|| {
                 self.error(
@@ -536,7 +538,7 @@ impl Builder<'_> {
             if !is_valid_name(symbol) {
                 return Err(self.invalid_name(item.pos, symbol, "enum symbol"));
             }
-            if symbols.iter().any(|s| s == symbol) {
+            if !seen_symbols.insert(symbol) {
                 return Err(self.error(
                     item.pos,
                     format!("duplicate symbol `{symbol}` in enum `{}`", name.fullname()),

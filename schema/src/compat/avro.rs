@@ -244,7 +244,13 @@ impl Checker<'_> {
                 }
                 (Kind::Enum(re), Kind::Enum(we)) => {
                     self.check_names(r, w, location, out);
-                    let missing = we.symbols.iter().any(|s| !re.symbols.contains(s));
+                    // A set: a scan per symbol is quadratic in an enum of 100,000 symbols.
+                    let reader_symbols: std::collections::HashSet<&str> =
+                        re.symbols.iter().map(String::as_str).collect();
+                    let missing = we
+                        .symbols
+                        .iter()
+                        .any(|s| !reader_symbols.contains(s.as_str()));
                     let reader_default_ok =
                         re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
                     if missing && !reader_default_ok {
@@ -325,20 +331,32 @@ impl Checker<'_> {
             return;
         };
         location.push(Token::Key("fields"));
+        // Built only when a field moved: fields usually keep their position.
+        let mut by_name: Option<HashMap<&str, usize>> = None;
         for (index, field) in reader.fields.iter().enumerate() {
             location.push(Token::Index(index));
-            // Fields usually keep their position: look there before searching.
-            let writer_field = writer
-                .fields
-                .get(index)
-                .filter(|wf| wf.name == field.name)
-                .or_else(|| writer.fields.iter().find(|wf| wf.name == field.name))
-                .or_else(|| {
-                    field
-                        .aliases
-                        .iter()
-                        .find_map(|alias| writer.fields.iter().find(|wf| &wf.name == alias))
-                });
+            let writer_field = match writer.fields.get(index).filter(|wf| wf.name == field.name) {
+                Some(same_place) => Some(same_place),
+                None => {
+                    let by_name = by_name.get_or_insert_with(|| {
+                        writer
+                            .fields
+                            .iter()
+                            .enumerate()
+                            .map(|(i, wf)| (wf.name.as_str(), i))
+                            .collect()
+                    });
+                    by_name
+                        .get(field.name.as_str())
+                        .or_else(|| {
+                            field
+                                .aliases
+                                .iter()
+                                .find_map(|alias| by_name.get(alias.as_str()))
+                        })
+                        .map(|&i| &writer.fields[i])
+                }
+            };
             match writer_field {
                 Some(wf) => {
                     self.get(Token::Key("type"), field.ty, wf.ty, location, out);

@@ -7,12 +7,14 @@ use crate::jsonschema::{JsonSchema, Kind, NodeId, ObjectSchema};
 impl Engine<'_> {
     pub(super) fn compare_objects(&mut self, ctx: &mut Ctx, o: &ObjectSchema, u: &ObjectSchema) {
         use Difference::*;
+        // Indexes, so that wide objects cost linear time, not a scan per property.
+        let (oi, ui) = (Index::of(o), Index::of(u));
         ctx.enter("required");
         for (name, _) in &o.properties {
-            let Some(update_schema) = u.property(name) else {
+            let Some(update_schema) = ui.property(name) else {
                 continue;
             };
-            let (was, is) = (o.required.contains(name), u.required.contains(name));
+            let (was, is) = (oi.required(name), ui.required(name));
             if was && !is {
                 ctx.add_at(name, REQUIRED_ATTRIBUTE_REMOVED);
             } else if !was && is {
@@ -28,14 +30,14 @@ impl Engine<'_> {
         for name in u
             .required
             .iter()
-            .filter(|n| !o.required.contains(n) && u.property(n).is_none())
+            .filter(|n| !oi.required(n) && ui.property(n).is_none())
         {
             ctx.add_at(name, REQUIRED_ATTRIBUTE_ADDED);
         }
         for name in o
             .required
             .iter()
-            .filter(|n| !u.required.contains(n) && o.property(n).is_none())
+            .filter(|n| !ui.required(n) && oi.property(n).is_none())
         {
             ctx.add_at(name, REQUIRED_ATTRIBUTE_REMOVED);
         }
@@ -58,22 +60,23 @@ impl Engine<'_> {
             u.properties
                 .iter()
                 .map(|(n, _)| n)
-                .filter(|n| o.property(n).is_none()),
+                .filter(|n| oi.property(n).is_none()),
         );
         for name in names {
             ctx.enter(name.clone());
             // Point findings about one property at that property in each file that has it.
             let saved = ctx.pos;
-            if let Some(os) = o.property(name) {
+            let (os, us) = (oi.property(name), ui.property(name));
+            if let Some(os) = os {
                 ctx.pos.0 = self.original.get(os).pos;
             }
-            if let Some(us) = u.property(name) {
+            if let Some(us) = us {
                 ctx.pos.1 = self.update.get(us).pos;
             }
-            match (o.property(name), u.property(name)) {
+            match (os, us) {
                 (Some(os), Some(us)) => self.compare(ctx, Some(os), Some(us)),
                 (Some(os), None) => self.property_removed(ctx, name, os, u),
-                (None, Some(us)) => self.property_added(ctx, name, us, o, u),
+                (None, Some(us)) => self.property_added(ctx, name, us, o, ui.required(name)),
                 (None, None) => {}
             }
             ctx.pos = saved;
@@ -228,10 +231,9 @@ impl Engine<'_> {
         name: &str,
         update_schema: NodeId,
         o: &ObjectSchema,
-        u: &ObjectSchema,
+        required: bool,
     ) {
         use Difference::*;
-        let required = u.required.iter().any(|r| r == name);
         if o.is_open() {
             let accepts_anything = matches!(
                 self.update.get(self.update.resolve(update_schema)).kind,
@@ -320,6 +322,33 @@ impl Engine<'_> {
         };
         doc.get(id).annotations.default.is_some()
             || doc.get(doc.resolve(id)).annotations.default.is_some()
+    }
+}
+
+/// An object's properties and required names by name.
+struct Index<'o> {
+    properties: std::collections::HashMap<&'o str, NodeId>,
+    required: std::collections::HashSet<&'o str>,
+}
+
+impl<'o> Index<'o> {
+    fn of(object: &'o ObjectSchema) -> Self {
+        Index {
+            properties: object
+                .properties
+                .iter()
+                .map(|(name, id)| (name.as_str(), *id))
+                .collect(),
+            required: object.required.iter().map(String::as_str).collect(),
+        }
+    }
+
+    fn property(&self, name: &str) -> Option<NodeId> {
+        self.properties.get(name).copied()
+    }
+
+    fn required(&self, name: &str) -> bool {
+        self.required.contains(name)
     }
 }
 
