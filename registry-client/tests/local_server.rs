@@ -621,3 +621,47 @@ async fn hostile_requests_get_errors_and_the_server_stays_up() {
     assert!(client.subjects(true).await.unwrap().is_empty());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_are_closed_and_connections_are_bounded() {
+    use std::time::Duration;
+    use tidings_registry::local::{server::serve_with, Limits, LocalRegistry};
+    use tokio::io::AsyncReadExt;
+
+    let data = tempfile::tempdir().unwrap();
+    let registry = LocalRegistry::open(data.path()).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let limits = Limits {
+        max_connections: 4,
+        idle_timeout: Duration::from_millis(300),
+    };
+    let server = tokio::spawn(serve_with(listener, registry, limits, async move {
+        let _ = stopped.await;
+    }));
+    // Four sockets that never send a request hold every place.
+    let mut idle = Vec::new();
+    for _ in 0..4 {
+        idle.push(tokio::net::TcpStream::connect(address).await.unwrap());
+    }
+    // A client still gets its answer: the idle ones are closed after the timeout.
+    let answer = tokio::time::timeout(
+        Duration::from_secs(10),
+        reqwest::get(format!("http://{address}/subjects")),
+    )
+    .await
+    .expect("served once the idle connections were closed")
+    .unwrap();
+    assert_eq!(answer.status(), 200);
+    // The server closed them: reading gives end of input.
+    for mut socket in idle {
+        let mut buffer = [0u8; 16];
+        let read = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut buffer))
+            .await
+            .expect("the server closed the idle connection");
+        assert_eq!(read.unwrap_or(0), 0);
+    }
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}

@@ -26,6 +26,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| args.project.project.join(DEFAULT_DATA_DIR));
     let registry = LocalRegistry::open(&data)
         .with_context(|| format!("cannot open the local registry in {}", data.display()))?;
+    if !args.listen.ip().is_loopback() {
+        eprintln!(
+            "warning: {} is reachable from other machines, and the local registry has no authentication: anyone who reaches it can register and delete schemas; listen on 127.0.0.1 unless that is what you want",
+            args.listen
+        );
+    }
     runtime()?.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await

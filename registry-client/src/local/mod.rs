@@ -9,6 +9,7 @@
 //!
 //! [`server`] serves it over the Confluent REST API.
 
+mod connections;
 mod log;
 mod parse;
 pub mod server;
@@ -23,6 +24,7 @@ use tidings_schema::compat::{check_with, Level, Options, SchemaDoc};
 
 use crate::client::Reference;
 use crate::error::ApiError;
+pub use connections::Limits;
 use log::{Access, Log};
 pub(crate) use parse::canonical;
 use parse::Resolved;

@@ -16,6 +16,7 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use super::connections::{Bounded, Limits};
 use super::{error, Answer, LocalRegistry, SchemaRequest};
 use crate::error::ApiError;
 
@@ -80,7 +81,20 @@ pub async fn serve(
     registry: LocalRegistry,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(registry))
+    serve_with(listener, registry, Limits::default(), shutdown).await
+}
+
+/// [`serve`] with other connection limits.
+///
+/// # Errors
+/// As [`serve`].
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    registry: LocalRegistry,
+    limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(Bounded::new(listener, limits), router(registry))
         .with_graceful_shutdown(shutdown)
         .await
 }
