@@ -37,8 +37,26 @@ impl JsonGen<'_> {
         )
     }
 
-    /// The root object's fields, shapes and whether it is closed.
-    pub(crate) fn root_fields(&mut self) -> (Vec<TokenStream>, Vec<FieldShape>, bool) {
+    /// The node's own place in its file, not the path that reached it: a schema that refers to
+    /// itself (`$ref: "#"`, a tree under `$defs`) reaches the same node along endless paths, and
+    /// must give one type.
+    fn fingerprint(&self, id: NodeId) -> String {
+        let node = self.schema.get(id);
+        format!(
+            "{}@{}:{}:{}",
+            self.rel(id),
+            node.pos.line,
+            node.pos.col,
+            node.annotations.title.as_deref().unwrap_or_default()
+        )
+    }
+
+    /// The root object's fields, shapes and whether it is closed. `event_key` is the event
+    /// struct's name: a `$ref` back to the root is that struct, boxed.
+    pub(crate) fn root_fields(
+        &mut self,
+        event_key: &str,
+    ) -> (Vec<TokenStream>, Vec<FieldShape>, bool) {
         let root = self.schema.resolve(self.schema.root());
         let title = self
             .schema
@@ -47,7 +65,15 @@ impl JsonGen<'_> {
             .title
             .clone()
             .unwrap_or_default();
-        self.object_fields(root, &names::type_name(&title), "")
+        let placeholder = TypeDef {
+            fingerprint: self.fingerprint(root),
+            tokens: TokenStream::new(),
+            shape: Shape::Opaque,
+        };
+        self.space.insert(event_key.to_owned(), placeholder);
+        let fields = self.object_fields(root, &names::type_name(&title), "");
+        self.space.remove(event_key);
+        fields
     }
 
     fn object_fields(
@@ -210,14 +236,21 @@ impl JsonGen<'_> {
         let wanted = title
             .as_deref()
             .map_or_else(|| context.to_owned(), names::type_name);
-        let fingerprint = format!("{rel}#{pointer}:{}", title.clone().unwrap_or_default());
-        let space = &*self.space;
-        let (key, exists) = space.name_for(&wanted, &fingerprint, &self.suffix);
+        let fingerprint = self.fingerprint(id);
+        // Reached before under another name (each path gives another context).
+        let (key, exists) = match self.space.key_of(&fingerprint) {
+            Some(key) => (key, true),
+            None => self.space.name_for(&wanted, &fingerprint, &self.suffix),
+        };
         let ty = Ty::Named {
             path: key.clone(),
             key: key.clone(),
         };
         if exists {
+            // Met again while it is being defined: it holds itself, through a box.
+            if self.space.in_progress(&key) {
+                return Ty::Boxed(Box::new(ty));
+            }
             return ty;
         }
         let placeholder = TypeDef {

@@ -501,7 +501,7 @@ impl Config {
                     root,
                     root_file: (shown, rel),
                 };
-                let (fields, shapes, closed) = gen.root_fields();
+                let (fields, shapes, closed) = gen.root_fields(key);
                 let deny = if closed {
                     quote!(#[serde(deny_unknown_fields)])
                 } else {

@@ -17,6 +17,8 @@ pub(crate) enum Ty {
     Option(Box<Ty>),
     Vec(Box<Ty>),
     Map(Box<Ty>),
+    /// `Box<T>`: a generated type that holds itself (a recursive JSON Schema).
+    Boxed(Box<Ty>),
     /// A generated type: its path from the module that uses it, and its name in the space.
     Named {
         path: String,
@@ -86,6 +88,10 @@ impl Ty {
             Ty::Map(inner) => {
                 let inner = inner.tokens();
                 quote!(::std::collections::HashMap<::std::string::String, #inner>)
+            }
+            Ty::Boxed(inner) => {
+                let inner = inner.tokens();
+                quote!(::std::boxed::Box<#inner>)
             }
             Ty::Named { path, .. } => path.parse().unwrap_or_else(|_| quote!(())),
             Ty::Json => quote!(::tidings::json::Value),
@@ -219,6 +225,26 @@ impl TypeSpace {
                 shape: Shape::Enum(shape, default),
             },
         );
+    }
+
+    /// The type with this fingerprint, whatever it was named.
+    pub(crate) fn key_of(&self, fingerprint: &str) -> Option<String> {
+        self.types
+            .iter()
+            .find(|(_, def)| def.fingerprint == fingerprint)
+            .map(|(key, _)| key.clone())
+    }
+
+    /// Whether a type is being defined: reserved, its definition not written yet. A type met
+    /// again while it is being defined holds itself.
+    pub(crate) fn in_progress(&self, key: &str) -> bool {
+        self.types
+            .get(key)
+            .is_some_and(|def| def.tokens.is_empty() && matches!(def.shape, Shape::Opaque))
+    }
+
+    pub(crate) fn remove(&mut self, name: &str) {
+        self.types.remove(name);
     }
 
     pub(crate) fn insert(&mut self, name: String, def: TypeDef) {

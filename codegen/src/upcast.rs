@@ -38,6 +38,10 @@ fn convert(space: &mut TypeSpace, expr: TokenStream, from: &Ty, to: &Ty) -> Opti
             let inner = convert(space, expr, a, b)?;
             quote!(::core::option::Option::Some(#inner))
         }
+        (Ty::Boxed(a), Ty::Boxed(b)) => {
+            let inner = convert(space, quote!(value), a, b)?;
+            quote!({ let value = *#expr; ::std::boxed::Box::new(#inner) })
+        }
         (Ty::Vec(a), Ty::Vec(b)) => {
             let inner = convert(space, quote!(value), a, b)?;
             quote!(#expr.into_iter().map(|value| #inner).collect())
