@@ -53,16 +53,3 @@ pub trait Record {
     /// The record's full name (Avro) or title (JSON Schema).
     const RECORD_NAME: &'static str;
 }
-
-/// A boxed record is that record (recursive types hold themselves through a box).
-impl<T: Record + ?Sized> Record for Box<T> {
-    const RECORD_NAME: &'static str = T::RECORD_NAME;
-}
-
-impl<T: Record + ?Sized> Record for std::rc::Rc<T> {
-    const RECORD_NAME: &'static str = T::RECORD_NAME;
-}
-
-impl<T: Record + ?Sized> Record for std::sync::Arc<T> {
-    const RECORD_NAME: &'static str = T::RECORD_NAME;
-}

@@ -9,6 +9,21 @@ use tidings_schema::naming;
 use crate::attr::{self, ContainerAttrs};
 use crate::ctxt::Ctxt;
 
+/// The type a `Box`, `Rc` or `Arc` points at (recursive types hold themselves through a box); any
+/// other type itself.
+fn pointee(ty: &Type) -> &Type {
+    if let Type::Path(p) = ty {
+        if let Some(last) = p.path.segments.last() {
+            if matches!(last.ident.to_string().as_str(), "Box" | "Rc" | "Arc") {
+                if let [inner] = generic_args(last).as_slice() {
+                    return pointee(inner);
+                }
+            }
+        }
+    }
+    ty
+}
+
 /// A nested struct the schema says is a record: it must be bound to that record too, which the
 /// impl asserts at compile time through `tidings::Record`.
 pub(crate) struct NestedRecord {
@@ -414,7 +429,7 @@ fn check_avro(
             check_avro(value, classify(value), schema, *values, field, nested)
         }
         (Avro::Record(r), Rust::User) => {
-            nested.push(NestedRecord { ty: ty.clone(), name: r.name.fullname(), field: field.to_owned() });
+            nested.push(NestedRecord { ty: pointee(ty).clone(), name: r.name.fullname(), field: field.to_owned() });
             Ok(())
         }
         _ => mismatch(),
@@ -508,7 +523,7 @@ fn check_json_value(
         (Json::Object(_), Rust::User) => {
             let name = node.annotations.title.clone().unwrap_or_default();
             if !name.is_empty() {
-                nested.push(NestedRecord { ty: ty.clone(), name, field: field.to_owned() });
+                nested.push(NestedRecord { ty: pointee(ty).clone(), name, field: field.to_owned() });
             }
             Ok(())
         }
