@@ -117,9 +117,18 @@ pub(crate) struct ServeArgs {
 /// Where the project is.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ProjectArgs {
-    /// The project folder, where tidings.toml is.
+    /// Run as if started in DIR: the project is the nearest folder at or above it that holds
+    /// tidings.toml.
     #[arg(long, short = 'C', default_value = ".", value_name = "DIR")]
     pub(crate) project: PathBuf,
+}
+
+impl ProjectArgs {
+    /// The project folder: the nearest one holding tidings.toml, from `-C` (or here) upwards;
+    /// `-C` itself when there is none (the error then names it).
+    pub(crate) fn root(&self) -> PathBuf {
+        tidings_schema::repo::find_project(&self.project).unwrap_or_else(|| self.project.clone())
+    }
 }
 
 /// `tidings lint`

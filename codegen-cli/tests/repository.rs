@@ -79,6 +79,37 @@ fn the_sample_repository_passes_lint_and_check() {
     }
 }
 
+/// As cargo finds Cargo.toml: from any folder of the project, and from `-C` a folder inside it.
+#[test]
+fn the_project_is_found_from_a_folder_below_it() {
+    let dir = project();
+    let below = dir.path().join("schemas/orders");
+    for (args, cwd) in [
+        (vec!["check"], below.as_path()),
+        (vec!["lint"], below.as_path()),
+        (vec!["check", "-C", "schemas/orders/order_paid"], dir.path()),
+    ] {
+        let out = tidings(&args, cwd);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        assert!(
+            stdout(&out).contains("1 event"),
+            "{args:?}: {}",
+            stdout(&out)
+        );
+    }
+    // No tidings.toml anywhere above: the error names the folder.
+    let lone = tempfile::tempdir().unwrap();
+    let out = tidings(&["check"], lone.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("tidings.toml"), "{}", stderr(&out));
+}
+
 #[test]
 fn lint_finds_imperative_names_gaps_and_missing_docs() {
     let dir = project();

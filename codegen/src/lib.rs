@@ -546,11 +546,7 @@ impl Config {
         let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
             .ok_or(Error::NotInBuildScript("CARGO_MANIFEST_DIR"))?;
         let manifest = PathBuf::from(manifest);
-        let project = manifest
-            .ancestors()
-            .find(|d| d.join("tidings.toml").is_file())
-            .unwrap_or(&manifest)
-            .to_path_buf();
+        let project = tidings_schema::repo::find_project(&manifest).unwrap_or(manifest);
         let generated = self.generate(&project)?;
         generated.write_to(&PathBuf::from(out).join("tidings"))?;
         let config = tidings_schema::repo::Config::load(&project).map_err(RepoError::from)?;

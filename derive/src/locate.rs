@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use tidings_schema::avro::{AvroParser, SourceFile};
 use tidings_schema::compat::SchemaDoc;
 use tidings_schema::jsonschema::JsonSchemaLoader;
-use tidings_schema::repo::config::{Config, CONFIG_FILE};
+use tidings_schema::repo::config::Config;
 
 /// A schema file and everything the impl needs to know about it.
 pub(crate) struct Located {
@@ -39,10 +39,7 @@ fn manifest_dir() -> PathBuf {
 }
 
 fn project_above(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .find(|dir| dir.join(CONFIG_FILE).is_file())
-        .map(Path::to_path_buf)
+    tidings_schema::repo::find_project(start)
 }
 
 /// Finds, reads and parses the schema at `written` (as written in the attribute).

@@ -12,7 +12,7 @@ use crate::diagnostics::{self, Scope};
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let repo =
-        Repository::open(&args.project.project).context("cannot open the schema repository")?;
+        Repository::open(&args.project.root()).context("cannot open the schema repository")?;
     if !args.no_lint {
         lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
     }

@@ -8,7 +8,7 @@ use tidings_codegen::{Config, UuidType};
 use crate::cli::GenerateArgs;
 
 pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
-    let project = &args.project.project;
+    let project = &args.project.root();
     let config = if args.uuid {
         Config::new().uuid(UuidType::Uuid)
     } else {

@@ -10,7 +10,7 @@ use crate::diagnostics::{self, Scope};
 
 pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     let repo =
-        Repository::open(&args.project.project).context("cannot open the schema repository")?;
+        Repository::open(&args.project.root()).context("cannot open the schema repository")?;
     lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
     let loaded = repo.load();
     if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {

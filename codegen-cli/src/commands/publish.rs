@@ -17,7 +17,7 @@ use crate::diagnostics::{self, Scope};
 
 pub(crate) fn run(args: PublishArgs) -> anyhow::Result<ExitCode> {
     let repo =
-        Repository::open(&args.project.project).context("cannot open the schema repository")?;
+        Repository::open(&args.project.root()).context("cannot open the schema repository")?;
     let loaded = repo.load();
     if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {
         return Ok(code);

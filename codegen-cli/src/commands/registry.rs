@@ -23,7 +23,7 @@ pub(crate) fn run(command: RegistryCommand) -> anyhow::Result<ExitCode> {
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let data = args
         .data
-        .unwrap_or_else(|| args.project.project.join(DEFAULT_DATA_DIR));
+        .unwrap_or_else(|| args.project.root().join(DEFAULT_DATA_DIR));
     let registry = LocalRegistry::open(&data)
         .with_context(|| format!("cannot open the local registry in {}", data.display()))?;
     if !args.listen.ip().is_loopback() {

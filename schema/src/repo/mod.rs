@@ -11,7 +11,7 @@ pub mod lint;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use config::{Config, ConfigError};
+pub use config::{find_project, Config, ConfigError};
 pub use diagnostic::{Diagnostic, Severity};
 pub use files::SchemaFiles;
 
