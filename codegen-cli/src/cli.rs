@@ -47,6 +47,18 @@ pub(crate) enum Command {
     /// The embedded local registry.
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// Print a shell completion script (`tidings completions bash > /etc/bash_completion.d/tidings`).
+    #[command(
+        after_help = "Exit status:\n  0  the script was printed\n  2  error: an unknown shell"
+    )]
+    Completions(CompletionsArgs),
+}
+
+/// `tidings completions`
+#[derive(Debug, clap::Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// Which registry to talk to, and how.

@@ -476,3 +476,18 @@ fn generate_writes_the_types_and_check_finds_stale_files() {
         stdout(&stale)
     );
 }
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = tidings(&["completions", shell], &repo_root());
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        assert!(
+            script.contains("publish") && script.contains("generate"),
+            "{shell}"
+        );
+    }
+    let out = tidings(&["completions", "tcsh"], &repo_root());
+    assert_eq!(out.status.code(), Some(2));
+}
