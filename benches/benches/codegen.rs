@@ -3,34 +3,19 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-struct Dir(PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn project(avro_only: bool) -> &'static Path {
-    static AVRO: OnceLock<Dir> = OnceLock::new();
-    static MIXED: OnceLock<Dir> = OnceLock::new();
+    static AVRO: OnceLock<PathBuf> = OnceLock::new();
+    static MIXED: OnceLock<PathBuf> = OnceLock::new();
     let cell = if avro_only { &AVRO } else { &MIXED };
-    &cell
-        .get_or_init(|| {
-            let dir = std::env::temp_dir().join(format!(
-                "tidings-bench-codegen-{}-{avro_only}",
-                std::process::id()
-            ));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            if avro_only {
-                tidings_benches::generate_avro_repository(&dir, 1_000, 1);
-            } else {
-                tidings_benches::generate_repository(&dir, 1_000, 1);
-            }
-            Dir(dir)
-        })
-        .0
+    cell.get_or_init(|| {
+        let dir = tidings_benches::remove_at_exit(&format!("codegen-{avro_only}"));
+        if avro_only {
+            tidings_benches::generate_avro_repository(&dir, 1_000, 1);
+        } else {
+            tidings_benches::generate_repository(&dir, 1_000, 1);
+        }
+        dir
+    })
 }
 
 fn avro_files() -> Vec<String> {
@@ -52,6 +37,7 @@ fn avro_files() -> Vec<String> {
 
 fn main() {
     divan::main();
+    tidings_benches::remove_recorded();
 }
 
 /// tidings-codegen on 1,000 Avro schemas: read, parse, generate, format.

@@ -11,21 +11,20 @@ const SUBJECTS: usize = 500;
 
 use tidings_benches::{temp_dir as temp, TempDir as Dir};
 
-static PROJECT: std::sync::OnceLock<(Dir, Plan)> = std::sync::OnceLock::new();
+static PROJECT: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
 
 /// 500 events of one version each, half Avro, half JSON Schema.
 fn plan() -> &'static Plan {
-    &PROJECT
-        .get_or_init(|| {
-            let dir = temp("publish-repo");
-            tidings_benches::generate_repository(&dir.0, SUBJECTS, 1);
-            let repo = Repository::open(&dir.0).unwrap();
-            let loaded = repo.load();
-            let plan = Plan::new(&repo, &loaded).unwrap();
-            assert_eq!(plan.subjects.len(), SUBJECTS);
-            (dir, plan)
-        })
-        .1
+    PROJECT.get_or_init(|| {
+        // The plan holds every text it read: the folder goes when this returns.
+        let dir = temp("publish-repo");
+        tidings_benches::generate_repository(&dir.0, SUBJECTS, 1);
+        let repo = Repository::open(&dir.0).unwrap();
+        let loaded = repo.load();
+        let plan = Plan::new(&repo, &loaded).unwrap();
+        assert_eq!(plan.subjects.len(), SUBJECTS);
+        plan
+    })
 }
 
 fn runtime() -> tokio::runtime::Runtime {

@@ -9,29 +9,14 @@ use tidings_schema::repo::{check, lint, Repository};
 #[global_allocator]
 static ALLOC: tidings_benches::CountingAllocator = tidings_benches::CountingAllocator;
 
-static PROJECT: std::sync::OnceLock<tempdir::Dir> = std::sync::OnceLock::new();
-
-mod tempdir {
-    /// A folder removed when the process ends normally.
-    pub struct Dir(pub std::path::PathBuf);
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
+static PROJECT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
 
 fn project() -> &'static Path {
-    &PROJECT
-        .get_or_init(|| {
-            let dir =
-                std::env::temp_dir().join(format!("tidings-bench-repo-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            tidings_benches::generate_repository(&dir, 1_000, 5);
-            tempdir::Dir(dir)
-        })
-        .0
+    PROJECT.get_or_init(|| {
+        let dir = tidings_benches::remove_at_exit("repo");
+        tidings_benches::generate_repository(&dir, 1_000, 5);
+        dir
+    })
 }
 
 fn run_check(dir: &Path) -> usize {
@@ -56,6 +41,7 @@ fn main() {
         peak as f64 / (1024.0 * 1024.0)
     );
     divan::main();
+    tidings_benches::remove_recorded();
 }
 
 #[divan::bench(sample_count = 10)]

@@ -108,3 +108,31 @@ pub fn temp_dir(name: &str) -> TempDir {
     std::fs::create_dir_all(&dir).unwrap();
     TempDir(dir)
 }
+
+/// Folders made for the life of a benchmark process and held in statics (which are never
+/// dropped): [`remove_at_exit`] records them, [`remove_recorded`] (called after `divan::main`)
+/// removes them, so a benchmark run leaves nothing behind.
+static AT_EXIT: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A fresh folder like [`temp_dir`], removed by [`remove_recorded`] rather than on drop.
+pub fn remove_at_exit(name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    let path = dir.0.clone();
+    std::mem::forget(dir);
+    AT_EXIT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(path.clone());
+    path
+}
+
+/// Removes every folder [`remove_at_exit`] made.
+pub fn remove_recorded() {
+    for dir in AT_EXIT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .drain(..)
+    {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
