@@ -78,9 +78,9 @@ fn references_resolve_to_defs_pointers_and_anchors() {
 fn file_references_stay_inside_the_schema_root() {
     let dir = std::env::temp_dir().join(format!("tidings-refs-{}", std::process::id()));
     let root = dir.join("schemas");
-    std::fs::create_dir_all(root.join("shared")).unwrap();
+    std::fs::create_dir_all(root.join("_shared")).unwrap();
     std::fs::write(
-        root.join("shared/money.json"),
+        root.join("_shared/money.json"),
         r#"{"$defs": {"Money": {"type": "integer"}}}"#,
     )
     .unwrap();
@@ -89,7 +89,7 @@ fn file_references_stay_inside_the_schema_root() {
     std::fs::create_dir_all(event.parent().unwrap()).unwrap();
     std::fs::write(
         &event,
-        r#"{"properties": {"total": {"$ref": "../../shared/money.json#/$defs/Money"}}}"#,
+        r#"{"properties": {"total": {"$ref": "../../_shared/money.json#/$defs/Money"}}}"#,
     )
     .unwrap();
     let loader = JsonSchemaLoader::new().schema_root(&root);
