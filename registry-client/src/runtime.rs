@@ -204,11 +204,7 @@ impl RegistryRuntime {
             Ok(found) => return Ok((found.id, found.version)),
             Err(Error::Api(api)) if api.is_subject_not_found() || api.is_schema_not_found() => {
                 if !self.auto_register {
-                    return Err(RegistryError::NotPublished {
-                        subject: subject.to_owned(),
-                        event_type: event.event_type.to_owned(),
-                        version: event.version,
-                    });
+                    return Err(not_published(event, subject));
                 }
             }
             Err(e) => return Err(failed(e)),
@@ -231,11 +227,7 @@ impl RegistryRuntime {
         let latest = match self.client.version(event.subject, VersionRef::Latest).await {
             Ok(latest) => latest,
             Err(Error::Api(api)) if api.is_subject_not_found() || api.is_version_not_found() => {
-                return Err(RegistryError::NotPublished {
-                    subject: event.subject.to_owned(),
-                    event_type: event.event_type.to_owned(),
-                    version: event.version,
-                })
+                return Err(not_published(event, event.subject))
             }
             Err(e) => return Err(failed(e)),
         };
@@ -277,16 +269,9 @@ impl RegistryRuntime {
                     }
                     Err(e) => return Err(failed(e)),
                 };
-                let mut references = Vec::new();
-                for reference in &found.references {
-                    references.push((
-                        reference.name.clone(),
-                        self.referenced(&reference.subject, reference.version, 0)
-                            .await?,
-                    ));
-                }
-                let schema = RegisteredSchema::new(format_of(&found.schema_type), found.schema)
-                    .with_references(references);
+                let schema = self
+                    .registered(&found.schema_type, found.schema, &found.references, 0)
+                    .await?;
                 // Computed once here, so that every copy handed out carries it.
                 let _ = schema.fingerprint();
                 Ok(schema)
@@ -312,19 +297,28 @@ impl RegistryRuntime {
                 .version(subject, VersionRef::Number(version))
                 .await
                 .map_err(failed)?;
-            let mut references = Vec::new();
-            for reference in &found.references {
-                references.push((
-                    reference.name.clone(),
-                    self.referenced(&reference.subject, reference.version, depth + 1)
-                        .await?,
-                ));
-            }
-            Ok(
-                RegisteredSchema::new(format_of(&found.schema_type), found.schema)
-                    .with_references(references),
-            )
+            self.registered(&found.schema_type, found.schema, &found.references, depth)
+                .await
         })
+    }
+
+    /// A schema the registry answered, with the schemas its references name fetched too.
+    async fn registered(
+        &self,
+        schema_type: &str,
+        text: String,
+        references: &[Reference],
+        depth: usize,
+    ) -> Result<RegisteredSchema, RegistryError> {
+        let mut resolved = Vec::with_capacity(references.len());
+        for reference in references {
+            resolved.push((
+                reference.name.clone(),
+                self.referenced(&reference.subject, reference.version, depth + 1)
+                    .await?,
+            ));
+        }
+        Ok(RegisteredSchema::new(format_of(schema_type), text).with_references(resolved))
     }
 
     /// Runs a look-up to completion on a thread of its own, for callers that cannot await.
@@ -344,6 +338,14 @@ impl RegistryRuntime {
                 .join()
                 .unwrap_or_else(|_| Err(RegistryError::Failed("the look-up panicked".into())))
         })
+    }
+}
+
+fn not_published(event: &EventSchema, subject: &str) -> RegistryError {
+    RegistryError::NotPublished {
+        subject: subject.to_owned(),
+        event_type: event.event_type.to_owned(),
+        version: event.version,
     }
 }
 

@@ -158,13 +158,29 @@ impl SharedFiles {
         text: &str,
         json: JsonReferences,
     ) -> Result<RegistrySchema, RegistryFormError> {
-        self.schema_at(rel, text, json, 0)
+        self.schema_at(rel, text, None, json, 0)
+    }
+
+    /// [`SharedFiles::schema`] of a schema already parsed (with the shared files as references,
+    /// under any names), so that an Avro schema is not parsed a second time.
+    ///
+    /// # Errors
+    /// See [`SharedFiles::schema`].
+    pub fn schema_of_parsed(
+        &self,
+        rel: &str,
+        text: &str,
+        parsed: &AvroSchema,
+        json: JsonReferences,
+    ) -> Result<RegistrySchema, RegistryFormError> {
+        self.schema_at(rel, text, Some(parsed), json, 0)
     }
 
     fn schema_at(
         &self,
         rel: &str,
         text: &str,
+        parsed: Option<&AvroSchema>,
         json: JsonReferences,
         depth: usize,
     ) -> Result<RegistrySchema, RegistryFormError> {
@@ -178,16 +194,23 @@ impl SharedFiles {
             )));
         }
         if rel.ends_with(".avsc") {
-            let schema = self
-                .parse_avro(rel, rel, text)
-                .map_err(|e| fail(e.to_string()))?;
+            let own;
+            let schema = match parsed {
+                Some(schema) => schema,
+                None => {
+                    own = self
+                        .parse_avro(rel, rel, text)
+                        .map_err(|e| fail(e.to_string()))?;
+                    &own
+                }
+            };
             let mut references = Vec::new();
-            for index in self.avro_references(&schema) {
+            for index in self.avro_references(schema) {
                 let file = &self.files[index];
                 references.push(RegistryReference {
                     name: file.subject.clone(),
                     subject: file.subject.clone(),
-                    schema: self.schema_at(&file.rel, &file.text, json, depth + 1)?,
+                    schema: self.schema_at(&file.rel, &file.text, None, json, depth + 1)?,
                 });
             }
             return Ok(RegistrySchema {
@@ -232,7 +255,7 @@ impl SharedFiles {
             references.push(RegistryReference {
                 name,
                 subject: file.subject.clone(),
-                schema: self.schema_at(&file.rel, &file.text, json, depth + 1)?,
+                schema: self.schema_at(&file.rel, &file.text, None, json, depth + 1)?,
             });
         }
         Ok(RegistrySchema {

@@ -101,9 +101,6 @@ impl Plan {
                 continue;
             }
             let shown = repo.files.display(&file.rel);
-            let form = shared
-                .schema(&file.rel, &file.text, json)
-                .map_err(|e| plan_error(&shown, e))?;
             let doc = match file.format {
                 Format::Avro => SchemaDoc::Avro(
                     shared
@@ -115,6 +112,8 @@ impl Plan {
                         .map_err(|e| plan_error(&shown, e))?,
                 ),
             };
+            let form = form_of(&shared, &file.rel, &file.text, &doc, json)
+                .map_err(|e| plan_error(&shown, e))?;
             subjects.push(PlannedSubject {
                 subject: file.subject.clone(),
                 source: Source::Shared(file.rel.clone()),
@@ -142,8 +141,7 @@ impl Plan {
                     repo.config
                         .subject_of(&files.domain, &files.name, &record_name),
                 );
-                let form = shared
-                    .schema(&file.rel, &version.text, json)
+                let form = form_of(&shared, &file.rel, &version.text, &doc, json)
                     .map_err(|e| plan_error(&version.file, e))?;
                 versions.push(planned(version.number, version.file.clone(), form, doc));
             }
@@ -170,6 +168,20 @@ impl Plan {
         }
         order(&mut subjects)?;
         Ok(Plan { subjects })
+    }
+}
+
+/// What the registry is sent for a file whose schema is parsed already (Avro is not parsed again).
+fn form_of(
+    shared: &SharedFiles,
+    rel: &str,
+    text: &str,
+    doc: &SchemaDoc,
+    json: JsonReferences,
+) -> Result<RegistrySchema, tidings_schema::registry::RegistryFormError> {
+    match doc {
+        SchemaDoc::Avro(parsed) => shared.schema_of_parsed(rel, text, parsed, json),
+        SchemaDoc::Json(_) => shared.schema(rel, text, json),
     }
 }
 
