@@ -5,12 +5,10 @@
 mod common;
 
 use std::collections::{BTreeMap, HashSet};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use common::{repo_root, stderr, stdout, tidings, write};
+use common::{repo_root, serve, stderr, stdout, tidings, write};
 use serde_json::Value;
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -92,46 +90,6 @@ fn publish_to_the_local_registry_once_then_nothing_to_do() {
         stdout(&check),
         stderr(&check)
     );
-}
-
-/// `tidings registry serve` on a free port, killed when dropped.
-struct Served(Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(dir: &Path) -> (Served, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .args([
-            "registry",
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let served = Served(child);
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    (served, format!("http://127.0.0.1:{port}"))
 }
 
 #[test]

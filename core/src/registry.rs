@@ -98,8 +98,9 @@ fn collect_references<'a>(
         return;
     }
     for (name, reference) in &schema.references {
-        collect_references(reference, out, depth + 1);
+        // A name already collected came with everything it refers to.
         if !out.iter().any(|(n, _)| n == name) {
+            collect_references(reference, out, depth + 1);
             out.push((name, &reference.text));
         }
     }

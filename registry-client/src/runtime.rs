@@ -30,6 +30,30 @@ use tokio::sync::OnceCell;
 use crate::client::{Client, NewSchema, Reference, VersionRef};
 use crate::error::Error;
 
+/// How deep references may nest, as the local registry allows.
+const MAX_REFERENCE_DEPTH: usize = 32;
+
+/// How many referenced schemas one writer schema may reach, counted along every path. Real
+/// schemas reach a handful; a registry answering a graph that shares schemas along very many
+/// paths is refused instead of copied without end.
+const MAX_REFERENCED_SCHEMAS: usize = 10_000;
+
+/// What one look-up by id fetched: each referenced (subject, version) once.
+#[derive(Default)]
+struct Fetched {
+    schemas: HashMap<(String, u32), RegisteredSchema>,
+    written_out: usize,
+}
+
+/// A referenced schema and all it refers to, counted along every path.
+fn written_out_size(schema: &RegisteredSchema) -> usize {
+    1 + schema
+        .references
+        .iter()
+        .map(|(_, r)| written_out_size(r))
+        .sum::<usize>()
+}
+
 /// A cache of values that are each fetched once, concurrent first uses sharing the fetch.
 struct Once<K, V>(Mutex<HashMap<K, Arc<OnceCell<V>>>>);
 
@@ -269,8 +293,15 @@ impl RegistryRuntime {
                     }
                     Err(e) => return Err(failed(e)),
                 };
+                let mut fetched = Fetched::default();
                 let schema = self
-                    .registered(&found.schema_type, found.schema, &found.references, 0)
+                    .registered(
+                        &found.schema_type,
+                        found.schema,
+                        &found.references,
+                        0,
+                        &mut fetched,
+                    )
                     .await?;
                 // Computed once here, so that every copy handed out carries it.
                 let _ = schema.fingerprint();
@@ -279,26 +310,50 @@ impl RegistryRuntime {
             .await
     }
 
-    /// A referenced schema (subject and version) with its own references.
+    /// A referenced schema (subject and version) with its own references, fetched once per
+    /// look-up however many paths reach it.
     fn referenced<'a>(
         &'a self,
         subject: &'a str,
         version: u32,
         depth: usize,
+        fetched: &'a mut Fetched,
     ) -> RegistryFuture<'a, RegisteredSchema> {
         Box::pin(async move {
-            if depth > 32 {
+            if depth > MAX_REFERENCE_DEPTH {
                 return Err(RegistryError::Failed(format!(
-                    "references nest more than 32 deep at `{subject}`"
+                    "references nest more than {MAX_REFERENCE_DEPTH} deep at `{subject}`"
                 )));
             }
+            let key = (subject.to_owned(), version);
+            if let Some(schema) = fetched.schemas.get(&key) {
+                // Each use holds its own copy: a graph that shares a schema along many paths
+                // is copied once per path, so the written-out size is what must stay bounded.
+                fetched.written_out += written_out_size(schema);
+                if fetched.written_out > MAX_REFERENCED_SCHEMAS {
+                    return Err(RegistryError::Failed(format!(
+                        "the references reach more than {MAX_REFERENCED_SCHEMAS} schemas once written out along every path (`{subject}` version {version} is reached again and again)"
+                    )));
+                }
+                return Ok(schema.clone());
+            }
+            fetched.written_out += 1;
             let found = self
                 .client
                 .version(subject, VersionRef::Number(version))
                 .await
                 .map_err(failed)?;
-            self.registered(&found.schema_type, found.schema, &found.references, depth)
-                .await
+            let schema = self
+                .registered(
+                    &found.schema_type,
+                    found.schema,
+                    &found.references,
+                    depth,
+                    fetched,
+                )
+                .await?;
+            fetched.schemas.insert(key, schema.clone());
+            Ok(schema)
         })
     }
 
@@ -309,12 +364,13 @@ impl RegistryRuntime {
         text: String,
         references: &[Reference],
         depth: usize,
+        fetched: &mut Fetched,
     ) -> Result<RegisteredSchema, RegistryError> {
         let mut resolved = Vec::with_capacity(references.len());
         for reference in references {
             resolved.push((
                 reference.name.clone(),
-                self.referenced(&reference.subject, reference.version, depth + 1)
+                self.referenced(&reference.subject, reference.version, depth + 1, fetched)
                     .await?,
             ));
         }

@@ -168,9 +168,13 @@ async fn auto_register_registers_the_form_publish_would_and_coalesces_first_uses
     server.stop().await;
 }
 
-/// A proxy that answers 503 to the first `failures` requests, then forwards.
-async fn flaky(upstream: String, failures: usize) -> (String, tokio::task::JoinHandle<()>) {
-    let seen = Arc::new(AtomicUsize::new(0));
+/// A proxy that answers 503 to the first `failures` requests, then forwards; it counts every
+/// request in `seen`.
+async fn flaky(
+    upstream: String,
+    failures: usize,
+    seen: Arc<AtomicUsize>,
+) -> (String, tokio::task::JoinHandle<()>) {
     let http = reqwest::Client::new();
     let app = axum::Router::new().fallback(
         move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
@@ -207,7 +211,7 @@ async fn failures_are_not_cached() {
         &plan(project.path()),
     )
     .await;
-    let (url, proxy) = flaky(server.url(), 1).await;
+    let (url, proxy) = flaky(server.url(), 1, Arc::default()).await;
     let runtime = RegistryRuntime::new(
         ClientBuilder::new(url)
             .retry(RetryPolicy::none())
@@ -217,6 +221,71 @@ async fn failures_are_not_cached() {
     let err = id::<UserRegisteredV1>(&runtime).await.unwrap_err();
     assert!(matches!(err, RegistryError::Failed(_)), "{err:?}");
     assert!(id::<UserRegisteredV1>(&runtime).await.is_ok());
+    proxy.abort();
+    server.stop().await;
+}
+
+/// Registers JSON Schema subjects `d1..d{levels}`, each referring to the one before under two
+/// names (so `d{levels}` reaches `d1` along 2^(levels-1) paths); the id of the last.
+async fn doubled_references(client: &Client, levels: usize) -> u32 {
+    use tidings_registry::Reference;
+    let mut id = client
+        .register("d1", &NewSchema::json(r#"{"type": "integer"}"#), false)
+        .await
+        .unwrap();
+    for n in 2..=levels {
+        let previous = n - 1;
+        let references = ["a", "b"]
+            .iter()
+            .map(|name| Reference {
+                name: format!("{name}{previous}.json"),
+                subject: format!("d{previous}"),
+                version: 1,
+            })
+            .collect();
+        let schema = format!(
+            r#"{{"type": "object", "properties": {{"a": {{"$ref": "a{previous}.json"}}, "b": {{"$ref": "b{previous}.json"}}}}}}"#
+        );
+        let new = NewSchema::json(schema).with_references(references);
+        id = client
+            .register(&format!("d{n}"), &new, false)
+            .await
+            .unwrap();
+    }
+    id
+}
+
+/// A writer schema whose references share a schema along many paths: each (subject, version)
+/// is fetched once, and a graph too large once written out along every path is refused rather
+/// than fetched or copied without end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_references_are_fetched_once_and_bounded() {
+    let data = tempfile::tempdir().unwrap();
+    let server = LocalServer::start(data.path()).await.unwrap();
+    let client = ClientBuilder::new(server.url()).build().unwrap();
+    let seen = Arc::new(AtomicUsize::new(0));
+    let (url, proxy) = flaky(server.url(), 0, seen.clone()).await;
+
+    let top = doubled_references(&client, 10).await;
+    let runtime = RegistryRuntime::new(ClientBuilder::new(&url).build().unwrap());
+    let writer = AsyncSchemaRegistry::schema_by_id(&runtime, top)
+        .await
+        .unwrap();
+    assert_eq!(writer.references.len(), 2, "{writer:?}");
+    // One request for the id, one per referenced subject: not one per path (2^9).
+    assert_eq!(seen.load(Ordering::SeqCst), 1 + 9);
+
+    // 24 levels: 2^23 paths. Refused after a bounded number of requests.
+    let top = doubled_references(&client, 24).await;
+    seen.store(0, Ordering::SeqCst);
+    let err = AsyncSchemaRegistry::schema_by_id(&runtime, top)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("written out along every path"),
+        "{err}"
+    );
+    assert!(seen.load(Ordering::SeqCst) <= 1 + 23, "{seen:?}");
     proxy.abort();
     server.stop().await;
 }
