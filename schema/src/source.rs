@@ -159,6 +159,20 @@ pub struct SyntaxError {
 /// # Errors
 /// Malformed JSON, trailing characters, duplicate object keys, or nesting deeper than [`MAX_DEPTH`].
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    parse_to(text, usize::MAX)
+}
+
+/// The document's top-level value with the positions of its members; the members' values are
+/// skipped, not built, and stand as `null`. For a text already read with [`parse`] (a lint that
+/// needs only where the top-level keys are): it does not check what it skips.
+///
+/// # Errors
+/// As [`parse`], for what it reads.
+pub fn parse_top_level(text: &str) -> Result<Node, SyntaxError> {
+    parse_to(text, 1)
+}
+
+fn parse_to(text: &str, built_depth: usize) -> Result<Node, SyntaxError> {
     let mut parser = Parser {
         bytes: text.as_bytes(),
         text,
@@ -166,6 +180,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         line: 1,
         line_start: 0,
         depth: 0,
+        built_depth,
         last: (0, 1),
     };
     parser.skip_ws();
@@ -184,6 +199,8 @@ struct Parser<'a> {
     line: u32,
     line_start: usize,
     depth: usize,
+    /// Values nested this deep are skipped rather than built.
+    built_depth: usize,
     /// The last position computed: the next one on the same line counts on from there, so
     /// long one-line documents are not re-counted from the start of the line each time.
     last: (usize, u32),
@@ -237,6 +254,13 @@ impl Parser<'_> {
 
     fn value(&mut self) -> Result<Node, SyntaxError> {
         let pos = self.pos();
+        if self.depth >= self.built_depth {
+            self.skip_value();
+            return Ok(Node {
+                value: Value::Null,
+                pos,
+            });
+        }
         let value = match self.peek() {
             None => return Err(self.error("unexpected end of input: expected a JSON value")),
             Some(b'{') => self.nested(Self::object)?,
@@ -252,6 +276,45 @@ impl Parser<'_> {
             }
         };
         Ok(Node { value, pos })
+    }
+
+    /// Moves past one value of a valid document without building it, counting lines.
+    fn skip_value(&mut self) {
+        let mut open = 0usize;
+        while let Some(b) = self.peek() {
+            match b {
+                b'"' => {
+                    self.at += 1;
+                    while let Some(b) = self.peek() {
+                        self.at += 1;
+                        match b {
+                            b'\\' => self.at += 1,
+                            b'"' => break,
+                            _ => {}
+                        }
+                    }
+                }
+                b'{' | b'[' => {
+                    open += 1;
+                    self.at += 1;
+                }
+                b'}' | b']' if open == 0 => return,
+                b'}' | b']' => {
+                    open -= 1;
+                    self.at += 1;
+                }
+                b',' | b' ' | b'\t' | b'\r' | b'\n' if open == 0 => return,
+                b'\n' => {
+                    self.at += 1;
+                    self.line += 1;
+                    self.line_start = self.at;
+                }
+                _ => self.at += 1,
+            }
+            if open == 0 && matches!(b, b'"' | b'}' | b']') {
+                return;
+            }
+        }
     }
 
     fn nested(
@@ -466,6 +529,39 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The top-level members, their keys and positions, as the full parse has them.
+    #[test]
+    fn the_top_level_parse_finds_what_the_full_parse_finds_at_the_top() {
+        let texts = [
+            "{\n  \"a\": [1, \"x]}\\\"\", {\"n\": {}}],\n  \"b\": null, \"c\": -1.5e3,\n\"d\": {\"e\":\n [\n]}, \"f\": \"\\u00e9t\u{e9}\"  ,\n \"g\":true}",
+            "[1, {\"a\": 2},\n \"x\", []]",
+            "{}",
+            "\"text\"",
+        ];
+        for text in texts {
+            let full = parse(text).unwrap();
+            let top = parse_top_level(text).unwrap();
+            assert_eq!(top.pos, full.pos, "{text}");
+            match (&full.value, &top.value) {
+                (Value::Object(full), Value::Object(top)) => {
+                    assert_eq!(full.len(), top.len(), "{text}");
+                    for (f, t) in full.iter().zip(top) {
+                        assert_eq!(
+                            (&f.key, f.key_pos, f.value.pos),
+                            (&t.key, t.key_pos, t.value.pos)
+                        );
+                    }
+                }
+                (Value::Array(full), Value::Array(top)) => {
+                    let positions =
+                        |items: &[Node]| items.iter().map(|n| n.pos).collect::<Vec<_>>();
+                    assert_eq!(positions(full), positions(top), "{text}");
+                }
+                (full, top) => assert_eq!(full, top, "{text}"),
+            }
+        }
+    }
 
     #[test]
     fn keeps_positions_of_values_and_keys() {

@@ -6,9 +6,10 @@
 //! result, and a pair met while it is being checked (recursion) counts as compatible.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
+use super::PairHasher;
 use crate::avro::{AvroSchema, Kind, TypeId};
 use crate::source::Pos;
 
@@ -104,28 +105,6 @@ enum Memo {
     /// What the pair found where it was first reached; `None` when compatible, so that the
     /// common case allocates nothing.
     Done(Option<Rc<[Raw]>>),
-}
-
-/// Type ids are small dense integers: a multiply-and-rotate hash is enough, and much cheaper
-/// than SipHash on the hot path.
-#[derive(Default)]
-struct PairHasher(u64);
-
-impl Hasher for PairHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
 }
 
 /// One step of the location: a keyword or an index.

@@ -11,6 +11,7 @@ pub mod json;
 mod report;
 
 use std::fmt;
+use std::hash::Hasher;
 use std::str::FromStr;
 
 pub use report::{Finding, Location, Report};
@@ -220,4 +221,26 @@ pub fn check_with(
         }
     }
     report
+}
+
+/// The engines memoise pairs of type or node ids, small dense integers: a multiply-and-rotate
+/// hash is enough, and much cheaper than SipHash on the hot path.
+#[derive(Default)]
+pub(crate) struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
 }

@@ -19,6 +19,8 @@ pub struct SchemaFiles {
     pub files: BTreeMap<String, Option<String>>,
     /// Symbolic links (relative paths) that lead outside the schema root, and were not followed.
     pub links_outside: Vec<String>,
+    /// The git revision the files come from; `None` for the working tree.
+    pub revision: Option<String>,
 }
 
 impl SchemaFiles {
@@ -83,6 +85,7 @@ impl SchemaFiles {
             root: root.to_path_buf(),
             files,
             links_outside,
+            revision: None,
         })
     }
 
@@ -134,12 +137,13 @@ impl SchemaFiles {
             root: root.to_path_buf(),
             files,
             links_outside: Vec::new(),
+            revision: Some(rev.to_owned()),
         })
     }
 
     /// Whether the files come from a git revision rather than the working tree.
     pub fn is_revision(&self) -> bool {
-        self.files.values().any(Option::is_some)
+        self.revision.is_some()
     }
 
     /// The path of a file as shown in messages.

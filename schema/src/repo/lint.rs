@@ -196,7 +196,7 @@ fn lint_event(repo: &Repository, event: &LoadedEvent, out: &mut Vec<Diagnostic>)
     let mut reported_name = false;
     for version in &event.versions {
         let Ok(doc) = &version.doc else { continue };
-        let raw = source::parse(&version.text).ok();
+        let raw = source::parse_top_level(&version.text).ok();
         let (name, name_pos) = event_name(doc, raw.as_ref());
         match name {
             None => out.push(diag(
@@ -394,7 +394,7 @@ fn lint_open_content_model(event: &LoadedEvent, out: &mut Vec<Diagnostic>) {
     if !matches!(latest.doc, Ok(SchemaDoc::Json(_))) {
         return;
     }
-    let Ok(raw) = source::parse(&latest.text) else {
+    let Ok(raw) = source::parse_top_level(&latest.text) else {
         return;
     };
     if raw.get("additionalProperties").is_none() && raw.get("$ref").is_none() {

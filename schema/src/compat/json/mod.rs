@@ -7,6 +7,7 @@ mod object;
 mod rules;
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 pub use rules::Difference;
@@ -34,8 +35,8 @@ pub fn differences(original: &JsonSchema, update: &JsonSchema, policy: Policy) -
         original,
         update,
         policy,
-        memo: HashMap::new(),
-        in_progress: HashSet::new(),
+        memo: PairMap::default(),
+        in_progress: PairSet::default(),
         swaps: 0,
     };
     let mut ctx = Ctx::default();
@@ -43,15 +44,18 @@ pub fn differences(original: &JsonSchema, update: &JsonSchema, policy: Policy) -
     ctx.changes
 }
 
+type PairMap<V> = HashMap<(NodeId, NodeId), V, BuildHasherDefault<super::PairHasher>>;
+type PairSet = HashSet<(NodeId, NodeId), BuildHasherDefault<super::PairHasher>>;
+
 struct Engine<'s> {
     original: &'s JsonSchema,
     update: &'s JsonSchema,
     policy: Policy,
     /// Differences of a pair relative to the pair, so that shared and recursive definitions are
     /// compared once.
-    memo: HashMap<(NodeId, NodeId), Rc<Vec<Change>>>,
+    memo: PairMap<Rc<Vec<Change>>>,
     /// Pairs being compared: met again, they are a recursion and count as compatible.
-    in_progress: HashSet<(NodeId, NodeId)>,
+    in_progress: PairSet,
     /// How many `not`s deep the comparison is; each flips the documents' roles.
     swaps: u32,
 }
@@ -320,8 +324,8 @@ impl Engine<'_> {
             original: self.update,
             update: self.original,
             policy: self.policy,
-            memo: HashMap::new(),
-            in_progress: HashSet::new(),
+            memo: PairMap::default(),
+            in_progress: PairSet::default(),
             swaps: self.swaps + 1,
         };
         swapped.compare(ctx, Some(update_side), Some(original_side));

@@ -327,28 +327,48 @@ impl Engine<'_> {
 
 /// An object's properties and required names by name.
 struct Index<'o> {
-    properties: std::collections::HashMap<&'o str, NodeId>,
-    required: std::collections::HashSet<&'o str>,
+    object: &'o ObjectSchema,
+    /// Built only for wide objects: a scan of a few members is cheaper than hashing.
+    properties: Option<std::collections::HashMap<&'o str, NodeId>>,
+    required: Option<std::collections::HashSet<&'o str>>,
 }
 
 impl<'o> Index<'o> {
+    /// Up to this many members are found by a scan.
+    const SCANNED: usize = 16;
+
     fn of(object: &'o ObjectSchema) -> Self {
         Index {
-            properties: object
-                .properties
-                .iter()
-                .map(|(name, id)| (name.as_str(), *id))
-                .collect(),
-            required: object.required.iter().map(String::as_str).collect(),
+            object,
+            properties: (object.properties.len() > Self::SCANNED).then(|| {
+                object
+                    .properties
+                    .iter()
+                    .map(|(name, id)| (name.as_str(), *id))
+                    .collect()
+            }),
+            required: (object.required.len() > Self::SCANNED)
+                .then(|| object.required.iter().map(String::as_str).collect()),
         }
     }
 
     fn property(&self, name: &str) -> Option<NodeId> {
-        self.properties.get(name).copied()
+        match &self.properties {
+            Some(map) => map.get(name).copied(),
+            None => self
+                .object
+                .properties
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, id)| *id),
+        }
     }
 
     fn required(&self, name: &str) -> bool {
-        self.required.contains(name)
+        match &self.required {
+            Some(set) => set.contains(name),
+            None => self.object.required.iter().any(|r| r == name),
+        }
     }
 }
 
