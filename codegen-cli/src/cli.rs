@@ -99,6 +99,10 @@ pub(crate) struct PublishArgs {
     #[arg(long)]
     pub(crate) set_levels: bool,
 
+    /// Skip the lint rules (by default `publish` runs `check`'s whole gate, lint included).
+    #[arg(long)]
+    pub(crate) no_lint: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,

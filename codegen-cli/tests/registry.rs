@@ -248,6 +248,51 @@ fn drift_is_reported_by_check_and_stops_publish() {
     assert_eq!(publish.status.code(), Some(1), "{}", stdout(&publish));
 }
 
+/// `publish` gates on what `check` gates on, lint included: a version that names its event in
+/// the present tense is refused by both, and nothing is registered.
+#[test]
+fn publish_runs_the_same_gate_as_check_lint_included() {
+    let project = sample_project();
+    let dir = project.path();
+    let v1 = std::fs::read_to_string(dir.join("schemas/identity/user_registered/v1.avsc")).unwrap();
+    let mut doc: Value = serde_json::from_str(&v1).unwrap();
+    let folder = dir.join("schemas/identity/user_registers");
+    doc["name"] = Value::String("UserRegisters".into());
+    write(
+        dir,
+        "schemas/identity/user_registers/v1.avsc",
+        &serde_json::to_string_pretty(&doc).unwrap(),
+    );
+    assert!(folder.join("v1.avsc").is_file());
+
+    let check = tidings(&["check"], dir);
+    assert_eq!(check.status.code(), Some(1), "{}", stdout(&check));
+    assert!(
+        stdout(&check).contains("EVENT_NAME_PAST_TENSE"),
+        "{}",
+        stdout(&check)
+    );
+    for args in [&["publish", "--dry-run"][..], &["publish"]] {
+        let publish = tidings(args, dir);
+        assert_eq!(
+            publish.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            stdout(&publish)
+        );
+        assert!(
+            stdout(&publish).contains("EVENT_NAME_PAST_TENSE"),
+            "{}",
+            stdout(&publish)
+        );
+    }
+    // Refused before any connection: the embedded registry was not even created.
+    assert!(!dir.join(".tidings/registry").exists());
+    // Without lint, publish registers what the compatibility check accepts.
+    let unlinted = tidings(&["publish", "--dry-run", "--no-lint"], dir);
+    assert_eq!(unlinted.status.code(), Some(0), "{}", stderr(&unlinted));
+}
+
 #[test]
 fn an_unreachable_registry_is_an_error_with_its_address() {
     let project = sample_project();

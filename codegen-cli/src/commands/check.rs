@@ -13,7 +13,8 @@ use crate::diagnostics::{self, Scope};
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let repo =
         Repository::open(&args.project.root()).context("cannot open the schema repository")?;
-    if !args.no_lint {
+    let lint = !args.no_lint;
+    if lint {
         lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
     }
     let loaded = repo.load();
@@ -29,15 +30,8 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let mut report = check::check(&repo, &loaded, baseline.as_ref().map(|(rev, b)| (*rev, b)));
-    if !args.no_lint {
-        report
-            .diagnostics
-            .extend(lint::lint(&repo, &loaded).diagnostics);
-        report
-            .diagnostics
-            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
-    }
+    let baseline = baseline.as_ref().map(|(rev, b)| (*rev, b));
+    let mut report = repository_gate(&repo, &loaded, baseline, lint);
     if let Some(flag) = &args.registry {
         let findings = against_registry(&args, &repo, &loaded, flag)?;
         report
@@ -50,6 +44,27 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     diagnostics::print(args.format, &report.diagnostics, &scope)?;
     Ok(super::exit_for(report.has_errors()))
+}
+
+/// The repository's own gate, which `check` runs and `publish` runs before it registers
+/// anything: every event's versions at its level (and against the baseline), and the lint rules
+/// unless `lint` is off; diagnostics in file order.
+pub(crate) fn repository_gate(
+    repo: &Repository,
+    loaded: &LoadedRepository,
+    baseline: Option<(&str, &LoadedRepository)>,
+    lint: bool,
+) -> check::CheckReport {
+    let mut report = check::check(repo, loaded, baseline);
+    if lint {
+        report
+            .diagnostics
+            .extend(lint::lint(repo, loaded).diagnostics);
+        report
+            .diagnostics
+            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+    }
+    report
 }
 
 /// Drift and every new version against the registry.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use serde_json::json;
 use tidings_registry::publish::{self, Outcome, Plan, PublishOptions, PublishReport, Row};
-use tidings_schema::repo::{check, Repository};
+use tidings_schema::repo::{lint, Repository};
 
 use super::registry::{runtime, Connection};
 use crate::cli::{Format, PublishArgs};
@@ -18,11 +18,14 @@ use crate::diagnostics::{self, Scope};
 pub(crate) fn run(args: PublishArgs) -> anyhow::Result<ExitCode> {
     let repo =
         Repository::open(&args.project.root()).context("cannot open the schema repository")?;
+    if !args.no_lint {
+        lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
+    }
     let loaded = repo.load();
     if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {
         return Ok(code);
     }
-    let report = check::check(&repo, &loaded, None);
+    let report = super::check::repository_gate(&repo, &loaded, None, !args.no_lint);
     if report.has_errors() {
         eprintln!("error: the repository's own check failed; nothing was registered");
         let scope = Scope {
