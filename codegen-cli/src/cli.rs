@@ -187,6 +187,9 @@ pub(crate) struct CheckArgs {
     pub(crate) format: ReportFormat,
 }
 
+/// Where `tidings generate` writes when `--out` is not given.
+pub(crate) const DEFAULT_GENERATE_OUT: &str = "src/events";
+
 /// `tidings generate`
 #[derive(Debug, clap::Args)]
 pub(crate) struct GenerateArgs {
@@ -194,7 +197,7 @@ pub(crate) struct GenerateArgs {
     pub(crate) project: ProjectArgs,
 
     /// Where to write `mod.rs` and one file per domain, relative to the project.
-    #[arg(long, default_value = "src/events", value_name = "DIR")]
+    #[arg(long, default_value = DEFAULT_GENERATE_OUT, value_name = "DIR")]
     pub(crate) out: PathBuf,
 
     /// Write nothing; exit 1 when the files on disk differ from what would be generated.

@@ -48,9 +48,16 @@ pub(crate) fn print_text(report: &Report, new_file: &str, previous: &[&str]) -> 
         )?;
         writeln!(out, "  help: {}", finding.hint)?;
     }
-    let versions = match previous.len() {
-        1 => "1 previous version".to_owned(),
-        n => format!("{n} previous versions"),
+    // A non-transitive level compares with the latest previous version only: say which.
+    let versions = match (previous, report.level.is_transitive()) {
+        ([_], _) => "1 previous version".to_owned(),
+        ([.., latest], false) => {
+            format!(
+                "the latest of {} previous versions (`{latest}`)",
+                previous.len()
+            )
+        }
+        (all, _) => format!("{} previous versions", all.len()),
     };
     if report.is_compatible() {
         writeln!(

@@ -45,6 +45,41 @@ fn sample_events_are_compatible_and_exit_0() {
     assert!(stdout(&out).contains("compatible with 1 previous version at FULL_TRANSITIVE"));
 }
 
+/// A non-transitive level compares with the latest previous version only, and says so; a
+/// transitive one counts them all.
+#[test]
+fn the_summary_names_the_versions_the_level_compared_with() {
+    let root = repo_root();
+    let files = [
+        "schemas/identity/user_registered/v1.avsc",
+        "schemas/identity/user_registered/v2.avsc",
+        "schemas/identity/user_registered/v3.avsc",
+    ];
+    let run = |level: &str| {
+        let out = tidings(
+            &[&["compat", "--level", level][..], &files[..]].concat(),
+            &root,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        stdout(&out)
+    };
+    assert!(
+        run("BACKWARD").contains(
+            "compatible with the latest of 2 previous versions (`schemas/identity/user_registered/v2.avsc`) at BACKWARD"
+        ),
+        "{}",
+        run("BACKWARD")
+    );
+    assert!(run("BACKWARD_TRANSITIVE")
+        .contains("compatible with 2 previous versions at BACKWARD_TRANSITIVE"));
+}
+
 #[test]
 fn incompatible_changes_print_every_finding_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();

@@ -81,6 +81,14 @@ fn publish_to_the_local_registry_once_then_nothing_to_do() {
     );
     let report: Value = serde_json::from_str(&stdout(&again)).unwrap();
     assert_eq!(report["requests"], 1);
+    let text = tidings(&["publish"], dir);
+    assert!(
+        stdout(&text).contains(&format!(
+            "{SAMPLE_VERSIONS} already there, 0 not registered (1 request)\n"
+        )),
+        "{}",
+        stdout(&text)
+    );
 
     let check = tidings(&["check", "--registry"], dir);
     assert_eq!(

@@ -471,7 +471,28 @@ fn generate_writes_the_types_and_check_finds_stale_files() {
     let stale = tidings(&["generate", "--out", "src/events", "--check"], dir.path());
     assert_eq!(stale.status.code(), Some(1));
     assert!(
-        stdout(&stale).contains("src/events/orders.rs: stale"),
+        stdout(&stale).contains("src/events/orders.rs: stale, run `tidings generate` "),
+        "{}",
+        stdout(&stale)
+    );
+    // Elsewhere than the default folder, the advice is the command that was meant.
+    let elsewhere = tidings(&["generate", "--out", "gen", "--uuid"], dir.path());
+    assert_eq!(elsewhere.status.code(), Some(0), "{}", stderr(&elsewhere));
+    write(
+        dir.path(),
+        "schemas/orders/order_paid/v4.avsc",
+        &PAID_V2.replace(
+            r#""doc": "How."}"#,
+            r#""doc": "How."}, {"name": "tip", "type": "long", "default": 0, "doc": "Tip."}, {"name": "fee", "type": "long", "default": 0, "doc": "Fee."}"#,
+        ),
+    );
+    let stale = tidings(
+        &["generate", "--out", "gen", "--uuid", "--check"],
+        dir.path(),
+    );
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        stdout(&stale).contains("stale, run `tidings generate --out gen --uuid` (UPDATE_NEEDED)"),
         "{}",
         stdout(&stale)
     );

@@ -28,9 +28,17 @@ pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             );
             return Ok(ExitCode::SUCCESS);
         }
+        // The command that brings them up to date: this one, without `--check`.
+        let mut command = "tidings generate".to_owned();
+        if args.out != std::path::Path::new(crate::cli::DEFAULT_GENERATE_OUT) {
+            command += &format!(" --out {}", args.out.display());
+        }
+        if args.uuid {
+            command += " --uuid";
+        }
         for name in &stale {
             println!(
-                "{}: stale, run `tidings generate` (UPDATE_NEEDED)",
+                "{}: stale, run `{command}` (UPDATE_NEEDED)",
                 out.join(name).display()
             );
         }

@@ -252,7 +252,7 @@ fn print(
             if dry_run {
                 writeln!(out, "publish --dry-run: {pending} version(s) would be registered in {}, {there} already there", connection.name)?;
             } else {
-                writeln!(out, "publish: {new} version(s) registered in {}, {there} already there, {pending} not registered ({requests} requests)", connection.name)?;
+                writeln!(out, "publish: {new} version(s) registered in {}, {there} already there, {pending} not registered ({requests} request{})", connection.name, if requests == 1 { "" } else { "s" })?;
             }
         }
     }
