@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use tidings_registry::publish::{self, Finding, Plan};
 use tidings_schema::repo::{check, lint, Diagnostic, LoadedRepository, Repository, Severity};
+use tidings_schema::SchemaError;
 
 use crate::cli::CheckArgs;
 use crate::diagnostics::{self, Scope};
@@ -17,27 +18,40 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     if lint {
         lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
     }
-    let loaded = repo.load();
-    if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {
-        return Ok(code);
-    }
-    let baseline = match &args.against {
-        Some(rev) => {
-            let old = repo
-                .at_revision(rev)
-                .with_context(|| format!("cannot read the baseline `{rev}`"))?;
-            Some((rev.as_str(), old.load()))
+    let baseline = args.against.as_deref().map(|rev| {
+        repo.at_revision(rev)
+            .with_context(|| format!("cannot read the baseline `{rev}`"))
+            .map(|old| (rev, old))
+    });
+    let report = match &args.registry {
+        // Without a registry, one event at a time: memory holds one event's schemas.
+        None => {
+            let opened = baseline.as_ref().and_then(|b| b.as_ref().ok());
+            let streamed = check::check_streamed(&repo, opened.map(|(rev, old)| (*rev, old)), lint);
+            let errors: Vec<&SchemaError> = streamed.schema_errors.iter().collect();
+            if let Some(code) = super::report_schema_errors(&errors) {
+                return Ok(code);
+            }
+            if let Some(Err(e)) = baseline {
+                return Err(e);
+            }
+            streamed.report
         }
-        None => None,
+        Some(flag) => {
+            let loaded = repo.load();
+            if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {
+                return Ok(code);
+            }
+            let old = baseline.transpose()?.map(|(rev, old)| (rev, old.load()));
+            let old = old.as_ref().map(|(rev, b)| (*rev, b));
+            let mut report = repository_gate(&repo, &loaded, old, lint);
+            let findings = against_registry(&args, &repo, &loaded, flag)?;
+            report
+                .diagnostics
+                .extend(findings.iter().map(registry_diagnostic));
+            report
+        }
     };
-    let baseline = baseline.as_ref().map(|(rev, b)| (*rev, b));
-    let mut report = repository_gate(&repo, &loaded, baseline, lint);
-    if let Some(flag) = &args.registry {
-        let findings = against_registry(&args, &repo, &loaded, flag)?;
-        report
-            .diagnostics
-            .extend(findings.iter().map(registry_diagnostic));
-    }
     let scope = Scope {
         command: "check",
         events: repo.events.iter().map(|e| e.key()).collect(),

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod json;
 mod report;
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::hash::Hasher;
 use std::str::FromStr;
@@ -191,14 +192,15 @@ pub struct Options {
 }
 
 /// Checks `new` against `previous` (oldest first) at `level`, with the default options.
-pub fn check(previous: &[SchemaDoc], new: &SchemaDoc, level: Level) -> Report {
+pub fn check<D: Borrow<SchemaDoc>>(previous: &[D], new: &SchemaDoc, level: Level) -> Report {
     check_with(previous, new, level, Options::default())
 }
 
 /// Checks `new` against `previous` (oldest first) at `level`. Non-transitive levels look at the
-/// latest previous version only; transitive ones at every one, newest first.
-pub fn check_with(
-    previous: &[SchemaDoc],
+/// latest previous version only; transitive ones at every one, newest first. `previous` holds
+/// the schemas or references to them (a repository compares the versions it holds in place).
+pub fn check_with<D: Borrow<SchemaDoc>>(
+    previous: &[D],
     new: &SchemaDoc,
     level: Level,
     options: Options,
@@ -212,7 +214,7 @@ pub fn check_with(
     for index in indices {
         for &direction in level.directions() {
             report.extend(report::compare(
-                &previous[index],
+                previous[index].borrow(),
                 index,
                 new,
                 direction,

@@ -1,8 +1,12 @@
 //! `tidings check`: every version of every event against the versions before it, at the event's
 //! level; and, against a baseline (a git revision), published versions that changed or vanished.
 
-use super::{Diagnostic, LoadedEvent, LoadedRepository, Repository, Severity};
+use std::collections::HashMap;
+
+use super::lint::Linter;
+use super::{Diagnostic, EventFiles, LoadedEvent, LoadedRepository, Repository, Severity};
 use crate::compat::{check_with, Options, SchemaDoc};
+use crate::error::SchemaError;
 use crate::source::{self, Node, Pos, Value};
 
 /// What `check` found.
@@ -33,61 +37,148 @@ pub fn check(
     baseline: Option<(&str, &LoadedRepository)>,
 ) -> CheckReport {
     let mut report = CheckReport::default();
-    let options = Options {
-        policy: repo.config.policy,
-    };
+    let published_events: HashMap<String, &LoadedEvent> = baseline
+        .map(|(_, b)| b.events.iter().map(|e| (e.files.key(), e)).collect())
+        .unwrap_or_default();
     for event in &current.events {
-        report.events += 1;
-        let published = baseline
-            .and_then(|(_, b)| b.events.iter().find(|e| e.files.key() == event.files.key()));
-        // A version that cannot be read is reported as an error elsewhere; its event is not checked.
-        let Some(docs) = event
-            .versions
-            .iter()
-            .map(|v| v.doc.as_ref().ok())
-            .collect::<Option<Vec<&SchemaDoc>>>()
-        else {
-            continue;
-        };
-        let level = repo.config.level_of(&event.files.key());
-        for (k, new) in docs.iter().enumerate().skip(1) {
-            let previous: Vec<SchemaDoc> = (0..k)
-                .map(|j| {
-                    let number = event.versions[j].number;
-                    published_doc(published, number).unwrap_or(docs[j]).clone()
-                })
-                .collect();
-            report.comparisons += previous.len();
-            let found = check_with(&previous, new, level, options);
-            for f in found.findings {
-                report.diagnostics.push(Diagnostic {
-                    rule: f.rule,
-                    severity: Severity::Error,
-                    file: f.new.file,
-                    line: f.new.line,
-                    col: f.new.col,
-                    message: format!(
-                        "v{} is not {level} compatible: {}",
-                        event.versions[k].number, f.message
-                    ),
-                    hint: Some(f.hint),
-                });
-            }
-        }
+        let published = published_events.get(&event.files.key()).copied();
+        check_event(repo, event, published, &mut report);
     }
     if let Some((rev, baseline)) = baseline {
+        let current_events: HashMap<String, &LoadedEvent> =
+            current.events.iter().map(|e| (e.files.key(), e)).collect();
         for old in &baseline.events {
-            let now = current
-                .events
-                .iter()
-                .find(|e| e.files.key() == old.files.key());
+            let now = current_events.get(&old.files.key()).copied();
             compare_published(rev, old, now, &mut report.diagnostics);
         }
     }
+    sort(&mut report.diagnostics);
     report
-        .diagnostics
+}
+
+/// What [`check_streamed`] found: the check (and lint) report, and the schemas that could not
+/// be read (when there are any, the report is incomplete: those events were not checked).
+#[derive(Debug, Default)]
+pub struct StreamedCheck {
+    /// Findings of the check and, when asked, of the lint rules, in file order.
+    pub report: CheckReport,
+    /// Every schema of the working tree (or the repository checked) that could not be read.
+    pub schema_errors: Vec<SchemaError>,
+}
+
+/// [`check`] and, with `lint`, [`super::lint::lint`], one event at a time: each event is
+/// parsed, checked, linted and dropped before the next, so that memory holds one event's
+/// schemas, whatever the size of the repository. The findings are those of the two passes.
+pub fn check_streamed(
+    repo: &Repository,
+    baseline: Option<(&str, &Repository)>,
+    lint: bool,
+) -> StreamedCheck {
+    let loader = repo.loader();
+    let old_loader = baseline.map(|(_, old)| old.loader());
+    // The baseline's own unreadable files are not errors of this tree: a version that cannot
+    // be read there is compared as it is here.
+    let mut schema_errors = loader.errors.clone();
+    let mut linter = lint.then(|| Linter::new(repo));
+    let mut report = CheckReport::default();
+    let published_files: HashMap<String, &EventFiles> = baseline
+        .map(|(_, old)| old.events.iter().map(|e| (e.key(), e)).collect())
+        .unwrap_or_default();
+    for files in &repo.events {
+        let event = loader.event(files);
+        collect_errors(&event, &mut schema_errors);
+        let published = match (&old_loader, published_files.get(&files.key())) {
+            (Some(old), Some(old_files)) => Some(old.event(old_files)),
+            _ => None,
+        };
+        check_event(repo, &event, published.as_ref(), &mut report);
+        if let (Some((rev, _)), Some(published)) = (baseline, &published) {
+            compare_published(rev, published, Some(&event), &mut report.diagnostics);
+        }
+        if let Some(linter) = &mut linter {
+            linter.event(&event);
+        }
+    }
+    if let (Some((rev, old)), Some(old_loader)) = (baseline, &old_loader) {
+        let current: std::collections::HashSet<String> =
+            repo.events.iter().map(EventFiles::key).collect();
+        for gone in old.events.iter().filter(|e| !current.contains(&e.key())) {
+            let published = old_loader.event(gone);
+            compare_published(rev, &published, None, &mut report.diagnostics);
+        }
+    }
+    // The order `tidings check` has always printed: the check's findings sorted, then the lint
+    // findings merged in by position (a check finding first where both are at one place).
+    sort(&mut report.diagnostics);
+    if let Some(linter) = linter {
+        report.diagnostics.extend(linter.finish().diagnostics);
+        report
+            .diagnostics
+            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+    }
+    StreamedCheck {
+        report,
+        schema_errors,
+    }
+}
+
+fn collect_errors(event: &LoadedEvent, out: &mut Vec<SchemaError>) {
+    out.extend(
+        event
+            .versions
+            .iter()
+            .filter_map(|v| v.doc.as_ref().err().cloned()),
+    );
+}
+
+fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics
         .sort_by(|a, b| (&a.file, a.line, a.col, &a.rule).cmp(&(&b.file, b.line, b.col, &b.rule)));
-    report
+}
+
+/// Each version of `event` against the ones before it, at the event's level; the published
+/// content (from the baseline) stands for a version that was published.
+fn check_event(
+    repo: &Repository,
+    event: &LoadedEvent,
+    published: Option<&LoadedEvent>,
+    report: &mut CheckReport,
+) {
+    report.events += 1;
+    let options = Options {
+        policy: repo.config.policy,
+    };
+    // A version that cannot be read is reported as an error elsewhere; its event is not checked.
+    let Some(docs) = event
+        .versions
+        .iter()
+        .map(|v| v.doc.as_ref().ok())
+        .collect::<Option<Vec<&SchemaDoc>>>()
+    else {
+        return;
+    };
+    let level = repo.config.level_of(&event.files.key());
+    for (k, new) in docs.iter().enumerate().skip(1) {
+        let previous: Vec<&SchemaDoc> = (0..k)
+            .map(|j| published_doc(published, event.versions[j].number).unwrap_or(docs[j]))
+            .collect();
+        report.comparisons += previous.len();
+        let found = check_with(&previous, new, level, options);
+        for f in found.findings {
+            report.diagnostics.push(Diagnostic {
+                rule: f.rule,
+                severity: Severity::Error,
+                file: f.new.file,
+                line: f.new.line,
+                col: f.new.col,
+                message: format!(
+                    "v{} is not {level} compatible: {}",
+                    event.versions[k].number, f.message
+                ),
+                hint: Some(f.hint),
+            });
+        }
+    }
 }
 
 fn published_doc(published: Option<&LoadedEvent>, number: u32) -> Option<&SchemaDoc> {
@@ -173,5 +264,119 @@ fn first_difference(before: &Node, after: &Node) -> Pos {
             a.get(b.len()).map_or(after.pos, |n| n.pos)
         }
         _ => after.pos,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::process::Command;
+
+    use super::*;
+    use crate::repo::lint;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    const V1: &str = r#"{"type": "record", "name": "OrderPaid", "doc": "Paid.", "fields": [{"name": "id", "type": "string", "doc": "Which."}]}"#;
+
+    /// One event at a time finds exactly what the two whole-repository passes find, in the
+    /// same order: incompatible versions, lint findings, a published version edited in place and
+    /// a published event removed.
+    #[test]
+    fn the_streamed_pass_finds_what_check_and_lint_find() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        write(
+            dir,
+            "tidings.toml",
+            "schema_root = \"schemas\"\ncompatibility = \"FULL_TRANSITIVE\"\n",
+        );
+        write(dir, "schemas/orders/order_paid/v1.avsc", V1);
+        write(
+            dir,
+            "schemas/orders/order_shipped/v1.avsc",
+            &V1.replace("OrderPaid", "OrderShipped"),
+        );
+        write(
+            dir,
+            "schemas/orders/order_lost/v1.avsc",
+            &V1.replace("OrderPaid", "OrderLost"),
+        );
+        git(dir, &["init", "-q"]);
+        git(dir, &["add", "."]);
+        git(dir, &["commit", "-qm", "v1"]);
+        // After the baseline: an incompatible v2, a present-tense name, a field not in snake
+        // case, v1 of order_shipped edited, order_lost removed.
+        write(
+            dir,
+            "schemas/orders/order_paid/v2.avsc",
+            &V1.replace("\"string\"", "\"int\""),
+        );
+        write(
+            dir,
+            "schemas/orders/order_ships/v1.avsc",
+            &V1.replace("OrderPaid", "OrderShips")
+                .replace("\"id\"", "\"orderId\""),
+        );
+        write(
+            dir,
+            "schemas/orders/order_shipped/v1.avsc",
+            &V1.replace("OrderPaid", "OrderShipped")
+                .replace("Paid.", "Shipped."),
+        );
+        std::fs::remove_dir_all(dir.join("schemas/orders/order_lost")).unwrap();
+
+        let repo = Repository::open(dir).unwrap();
+        let old = repo.at_revision("HEAD").unwrap();
+        let (loaded, old_loaded) = (repo.load(), old.load());
+        let mut whole = check(&repo, &loaded, Some(("HEAD", &old_loaded)));
+        whole
+            .diagnostics
+            .extend(lint::lint(&repo, &loaded).diagnostics);
+        whole
+            .diagnostics
+            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        let streamed = check_streamed(&repo, Some(("HEAD", &old)), true);
+        assert!(
+            streamed.schema_errors.is_empty(),
+            "{:?}",
+            streamed.schema_errors
+        );
+        let rules = |d: &[Diagnostic]| d.iter().map(|d| d.rule.clone()).collect::<Vec<_>>();
+        for rule in [
+            "TYPE_MISMATCH",
+            "EVENT_NAME_PAST_TENSE",
+            "FIELD_NAME_CASE",
+            "PUBLISHED_VERSION_CHANGED",
+            "PUBLISHED_VERSION_REMOVED",
+        ] {
+            assert!(
+                rules(&whole.diagnostics).iter().any(|r| r == rule),
+                "{rule}: {:?}",
+                rules(&whole.diagnostics)
+            );
+        }
+        assert_eq!(
+            format!("{:?}", streamed.report.diagnostics),
+            format!("{:?}", whole.diagnostics)
+        );
+        assert_eq!(
+            (streamed.report.events, streamed.report.comparisons),
+            (whole.events, whole.comparisons)
+        );
     }
 }

@@ -109,27 +109,54 @@ pub fn validate_config(config: &LintConfig) -> Result<(), String> {
 
 /// Runs every rule on a loaded repository.
 pub fn lint(repo: &Repository, loaded: &LoadedRepository) -> LintReport {
-    let mut out = Vec::new();
-    out.extend(repo.layout.iter().cloned());
+    let mut linter = Linter::new(repo);
     for event in &loaded.events {
-        lint_event(repo, event, &mut out);
+        linter.event(event);
     }
-    let config = &repo.config.lint;
-    let root = format!("{}/", repo.files.display_root);
-    out.retain(|d| {
-        let rel = d.file.strip_prefix(&root).unwrap_or(&d.file);
-        let under = |prefix: &String| {
-            rel == prefix.trim_end_matches('/')
-                || rel.starts_with(&format!("{}/", prefix.trim_end_matches('/')))
-        };
-        !config.except.contains(&d.rule)
-            && !config.ignore.iter().any(under)
-            && !config
-                .ignore_only
-                .get(&d.rule)
-                .is_some_and(|paths| paths.iter().any(under))
-    });
-    LintReport { diagnostics: out }
+    linter.finish()
+}
+
+/// The rules run one event at a time (for a pass that does not hold the whole repository):
+/// [`Linter::event`] for each, then [`Linter::finish`].
+pub struct Linter<'r> {
+    repo: &'r Repository,
+    out: Vec<Diagnostic>,
+}
+
+impl<'r> Linter<'r> {
+    /// A linter with the repository's layout findings.
+    pub fn new(repo: &'r Repository) -> Self {
+        Linter {
+            repo,
+            out: repo.layout.clone(),
+        }
+    }
+
+    /// Runs every rule on `event`.
+    pub fn event(&mut self, event: &LoadedEvent) {
+        lint_event(self.repo, event, &mut self.out);
+    }
+
+    /// The findings, without those the configuration turns off.
+    pub fn finish(self) -> LintReport {
+        let Linter { repo, mut out } = self;
+        let config = &repo.config.lint;
+        let root = format!("{}/", repo.files.display_root);
+        out.retain(|d| {
+            let rel = d.file.strip_prefix(&root).unwrap_or(&d.file);
+            let under = |prefix: &String| {
+                rel == prefix.trim_end_matches('/')
+                    || rel.starts_with(&format!("{}/", prefix.trim_end_matches('/')))
+            };
+            !config.except.contains(&d.rule)
+                && !config.ignore.iter().any(under)
+                && !config
+                    .ignore_only
+                    .get(&d.rule)
+                    .is_some_and(|paths| paths.iter().any(under))
+        });
+        LintReport { diagnostics: out }
+    }
 }
 
 fn severity(rule: &str) -> Severity {

@@ -249,6 +249,22 @@ impl Repository {
 
     /// Parses every version of every event, shared Avro types included.
     pub fn load(&self) -> LoadedRepository {
+        let loader = self.loader();
+        let events = self
+            .events
+            .iter()
+            .map(|event| loader.event(event))
+            .collect();
+        LoadedRepository {
+            events,
+            errors: loader.errors,
+        }
+    }
+
+    /// Reads the shared Avro files once, to parse events one at a time with
+    /// [`Loader::event`]: what a pass over a large repository uses, so that memory holds one
+    /// event's schemas rather than all of them.
+    pub fn loader(&self) -> Loader<'_> {
         let mut errors = Vec::new();
         let shared_avro: Vec<(String, String)> = self
             .files
@@ -267,24 +283,12 @@ impl Repository {
                 }
             })
             .collect();
-        let references: Vec<SourceFile<'_>> = shared_avro
-            .iter()
-            .map(|(name, text)| SourceFile { name, text })
-            .collect();
-        let json_loader = self.json_loader();
-        let events = self
-            .events
-            .iter()
-            .map(|event| LoadedEvent {
-                files: event.clone(),
-                versions: event
-                    .versions
-                    .iter()
-                    .map(|v| self.load_version(v, &references, &json_loader))
-                    .collect(),
-            })
-            .collect();
-        LoadedRepository { events, errors }
+        Loader {
+            repo: self,
+            shared_avro,
+            json_loader: self.json_loader(),
+            errors,
+        }
     }
 
     /// Parses a JSON Schema file of the repository (`rel`, below the schema root), following its
@@ -395,6 +399,34 @@ impl LoadedRepository {
                     .flat_map(|e| e.versions.iter().filter_map(|v| v.doc.as_ref().err())),
             )
             .collect()
+    }
+}
+
+/// Parses the events of a [`Repository`] one at a time ([`Repository::loader`]).
+pub struct Loader<'r> {
+    repo: &'r Repository,
+    shared_avro: Vec<(String, String)>,
+    json_loader: JsonSchemaLoader,
+    /// Shared files that could not be read.
+    pub errors: Vec<SchemaError>,
+}
+
+impl Loader<'_> {
+    /// Parses every version of `event`.
+    pub fn event(&self, event: &EventFiles) -> LoadedEvent {
+        let references: Vec<SourceFile<'_>> = self
+            .shared_avro
+            .iter()
+            .map(|(name, text)| SourceFile { name, text })
+            .collect();
+        LoadedEvent {
+            files: event.clone(),
+            versions: event
+                .versions
+                .iter()
+                .map(|v| self.repo.load_version(v, &references, &self.json_loader))
+                .collect(),
+        }
     }
 }
 
