@@ -1,13 +1,15 @@
 //! Compatibility engine figures (issue: schema model and compatibility engine).
 //!
-//! - `avro_pairwise`: the same reader/writer pairs through tidings (every finding) and through
-//!   apache-avro's `SchemaCompatibility::can_read` (stops at the first problem).
+//! - `avro_pairwise`: the same reader/writer pairs through tidings (every finding; and the
+//!   verdict only, `can_read`, stopping at the first problem) and through apache-avro's
+//!   `SchemaCompatibility::can_read` (stops at the first problem), compatible and incompatible
+//!   pairs apart.
 //! - `full_transitive_history`: FULL_TRANSITIVE of version 100 of a 50-field record against the
 //!   99 before it. Peak heap is printed by the counting allocator below.
 
 use divan::Bencher;
 use tidings_schema::avro::{parse, AvroSchema};
-use tidings_schema::compat::avro::reader_writer_incompatibilities;
+use tidings_schema::compat::avro::{can_read, reader_writer_incompatibilities};
 use tidings_schema::compat::{check, Level, SchemaDoc};
 
 #[global_allocator]
@@ -104,6 +106,21 @@ fn avro_pairwise_tidings(bencher: Bencher<'_, '_>, set: &str) {
             found += reader_writer_incompatibilities(reader, writer).len();
         }
         divan::black_box(found)
+    });
+}
+
+#[divan::bench(args = SETS)]
+fn avro_pairwise_tidings_verdict_only(bencher: Bencher<'_, '_>, set: &str) {
+    let parsed: Vec<(AvroSchema, AvroSchema)> = pair_set(set)
+        .iter()
+        .map(|(r, w)| (parse("r.avsc", r).unwrap(), parse("w.avsc", w).unwrap()))
+        .collect();
+    bencher.bench_local(|| {
+        let mut compatible = 0;
+        for (reader, writer) in &parsed {
+            compatible += usize::from(can_read(reader, writer));
+        }
+        divan::black_box(compatible)
     });
 }
 

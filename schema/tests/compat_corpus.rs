@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use tidings_schema::avro::{AvroParser, AvroSchema, SourceFile};
-use tidings_schema::compat::avro::reader_writer_incompatibilities;
-use tidings_schema::compat::{check, check_with, Level, Options, Policy, SchemaDoc};
+use tidings_schema::compat::avro::{can_read, reader_writer_incompatibilities};
+use tidings_schema::compat::{check, check_with, is_compatible, Level, Options, Policy, SchemaDoc};
 
 fn corpus_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("TIDINGS_COMPAT_CORPUS") {
@@ -87,6 +87,11 @@ fn run(case: &Value) -> Result<Outcome, String> {
             let reader = avro(id, "reader", &case["reader"])?;
             let writer = avro(id, "writer", &case["writer"])?;
             let found = reader_writer_incompatibilities(&reader, &writer);
+            assert_eq!(
+                can_read(&reader, &writer),
+                found.is_empty(),
+                "{id}: the verdict-only path disagrees"
+            );
             Ok(Outcome {
                 verdict: if found.is_empty() {
                     "compatible"
@@ -110,6 +115,11 @@ fn run(case: &Value) -> Result<Outcome, String> {
                 .collect::<Result<Vec<_>, _>>()?;
             let new = doc(case, "new", &case["new"])?;
             let report = check(&previous, &new, level);
+            assert_eq!(
+                is_compatible(&previous, &new, level, Options::default()),
+                report.is_compatible(),
+                "the verdict-only path disagrees with the full check"
+            );
             Ok(Outcome {
                 verdict: if report.is_compatible() {
                     "compatible"
@@ -313,6 +323,11 @@ fn confluent_jsonschema_rule_cases_agree() {
             .collect();
         let new = doc(&case, "new", &case["new"]).unwrap();
         let report = check_with(&previous, &new, level, Options { policy });
+        assert_eq!(
+            is_compatible(&previous, &new, level, Options { policy }),
+            report.is_compatible(),
+            "the verdict-only path disagrees with the full check"
+        );
         let verdict = if report.is_compatible() {
             "compatible"
         } else {

@@ -1,9 +1,10 @@
 //! Properties of the engine on generated schemas: no panics, every schema is compatible with
-//! itself at every level, and BACKWARD(old, new) gives the verdict of FORWARD(new, old).
+//! itself at every level, BACKWARD(old, new) gives the verdict of FORWARD(new, old), and the
+//! verdict-only path agrees with the full check at every level.
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use tidings_schema::compat::{check, Level, SchemaDoc};
+use tidings_schema::compat::{check, is_compatible, Level, Options, SchemaDoc};
 
 /// A generated Avro type, rendered to JSON with unique names.
 #[derive(Debug, Clone)]
@@ -168,6 +169,20 @@ proptest! {
         prop_assert_eq!(backward.is_compatible(), forward.is_compatible());
         let rules = |r: &tidings_schema::compat::Report| r.findings.iter().map(|f| f.rule.clone()).collect::<Vec<_>>();
         prop_assert_eq!(rules(&backward), rules(&forward));
+    }
+
+    #[test]
+    fn the_verdict_only_path_agrees_with_the_full_check(
+        a in avro_gen(), b in avro_gen(), c in avro_gen(), x in json_gen(), y in json_gen()
+    ) {
+        let avro = [avro_doc(&a, "a.avsc"), avro_doc(&b, "b.avsc"), avro_doc(&c, "c.avsc")];
+        let json = [json_doc(&x, "x.json"), json_doc(&y, "y.json")];
+        for level in Level::ALL {
+            for (previous, new) in [(&avro[..2], &avro[2]), (&avro[1..], &avro[0]), (&json[..1], &json[1]), (&json[1..], &json[0])] {
+                let full = check(previous, new, level).is_compatible();
+                prop_assert_eq!(is_compatible(previous, new, level, Options::default()), full, "{}", level);
+            }
+        }
     }
 
     #[test]

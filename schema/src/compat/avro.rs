@@ -75,15 +75,18 @@ pub fn reader_writer_incompatibilities(
     reader: &AvroSchema,
     writer: &AvroSchema,
 ) -> Vec<Incompatibility> {
-    let mut checker = Checker {
-        reader,
-        writer,
-        memo: HashMap::with_capacity_and_hasher(16, BuildHasherDefault::default()),
-        spare_locations: Vec::new(),
-    };
+    let mut checker = Checker::new(reader, writer, false);
     let mut found = Vec::new();
     checker.fresh(reader.root(), writer.root(), &mut found);
     found.iter().map(|raw| checker.describe(raw)).collect()
+}
+
+/// Whether data written with `writer` can be read with `reader`: the verdict of
+/// [`reader_writer_incompatibilities`] (empty or not), stopping at the first problem, as a
+/// registry needs when it only accepts or refuses.
+pub fn can_read(reader: &AvroSchema, writer: &AvroSchema) -> bool {
+    let mut checker = Checker::new(reader, writer, true);
+    checker.fresh(reader.root(), writer.root(), &mut Vec::new())
 }
 
 /// A finding as the checker records it: cheap to make and to copy. Messages and pointers are
@@ -120,13 +123,25 @@ struct Checker<'s> {
     memo: HashMap<(TypeId, TypeId), Memo, BuildHasherDefault<PairHasher>>,
     /// Location stacks of finished fresh checks, reused by the next ones.
     spare_locations: Vec<Vec<Token>>,
+    /// Stop at the first problem: only the verdict is wanted.
+    first_only: bool,
 }
 
 fn is_named(kind: &Kind) -> bool {
     matches!(kind, Kind::Record(_) | Kind::Enum(_) | Kind::Fixed(_))
 }
 
-impl Checker<'_> {
+impl<'s> Checker<'s> {
+    fn new(reader: &'s AvroSchema, writer: &'s AvroSchema, first_only: bool) -> Self {
+        Checker {
+            reader,
+            writer,
+            memo: HashMap::with_capacity_and_hasher(16, BuildHasherDefault::default()),
+            spare_locations: Vec::new(),
+            first_only,
+        }
+    }
+
     /// A check that starts its own location stack, as Java's two-argument `getCompatibility`.
     fn fresh(&mut self, r: TypeId, w: TypeId, out: &mut Vec<Raw>) -> bool {
         let mut location = self.spare_locations.pop().unwrap_or_default();
@@ -151,6 +166,11 @@ impl Checker<'_> {
         location: &mut Vec<Token>,
         out: &mut Vec<Raw>,
     ) -> bool {
+        // The verdict is known once anything was found (a probe has its own `out`). A pair cut
+        // short this way is never memoised as compatible: only what it found is recorded.
+        if self.first_only && !out.is_empty() {
+            return false;
+        }
         location.push(token);
         let before = out.len();
         // Only named types can be reached twice or recursively: every other node appears once in

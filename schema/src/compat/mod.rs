@@ -196,6 +196,27 @@ pub fn check<D: Borrow<SchemaDoc>>(previous: &[D], new: &SchemaDoc, level: Level
     check_with(previous, new, level, Options::default())
 }
 
+/// Whether [`check_with`] would find nothing: the verdict alone, which a registry deciding to
+/// accept or refuse needs (Avro stops at the first problem; no finding is written).
+pub fn is_compatible<D: Borrow<SchemaDoc>>(
+    previous: &[D],
+    new: &SchemaDoc,
+    level: Level,
+    options: Options,
+) -> bool {
+    let compared = if level.is_transitive() {
+        previous
+    } else {
+        &previous[previous.len().saturating_sub(1)..]
+    };
+    compared.iter().rev().all(|old| {
+        level
+            .directions()
+            .iter()
+            .all(|&direction| report::compatible(old.borrow(), new, direction, options))
+    })
+}
+
 /// Checks `new` against `previous` (oldest first) at `level`. Non-transitive levels look at the
 /// latest previous version only; transitive ones at every one, newest first. `previous` holds
 /// the schemas or references to them (a repository compares the versions it holds in place).

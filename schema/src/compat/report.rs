@@ -133,6 +133,32 @@ pub(super) fn compare(
     }
 }
 
+/// Whether one old version and the new one are compatible in one direction: the verdict of
+/// [`compare`] without writing findings (Avro stops at the first problem).
+pub(super) fn compatible(
+    old: &SchemaDoc,
+    new: &SchemaDoc,
+    direction: Direction,
+    options: Options,
+) -> bool {
+    match (old, new) {
+        (SchemaDoc::Avro(old), SchemaDoc::Avro(new)) => match direction {
+            Direction::Backward => crate::compat::avro::can_read(new, old),
+            Direction::Forward => crate::compat::avro::can_read(old, new),
+        },
+        (SchemaDoc::Json(o), SchemaDoc::Json(n)) => {
+            let (original, update) = match direction {
+                Direction::Backward => (o, n),
+                Direction::Forward => (n, o),
+            };
+            differences(original, update, options.policy)
+                .iter()
+                .all(|c| c.difference.is_compatible(options.policy))
+        }
+        _ => false,
+    }
+}
+
 fn json_finding(
     change: Change,
     old_file: &str,
