@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use tidings_schema::compat::{check_with, Level, Options, SchemaDoc};
+use tidings_schema::compat::{check_with, is_compatible, Level, Options, SchemaDoc};
 
 use crate::client::Reference;
 use crate::error::ApiError;
@@ -493,7 +493,8 @@ impl LocalRegistry {
                 }
             }
             let level = state.level_of(subject);
-            let report = compare(state, subject, &live, &candidate.doc, level, false, options)?;
+            let against = compared(live, level, false);
+            let report = compare(state, subject, &against, &candidate.doc, level, options)?;
             if !report.is_empty() {
                 return Err(error(
                     409,
@@ -615,17 +616,21 @@ impl LocalRegistry {
                 Some(v) => vec![state.entry(subject, v, false)?],
             };
             let candidate = candidate(state, subject, request)?;
-            let messages = compare(
-                state,
-                subject,
-                &against,
-                &candidate.doc,
-                level,
-                version.is_none(),
-                options,
-            )?;
+            let against = compared(against, level, version.is_none());
+            if !verbose {
+                // The verdict alone: stop at the first problem, write no messages.
+                for entry in &against {
+                    let old = state.parsed(subject, entry.id)?;
+                    let old = std::slice::from_ref(&old);
+                    if !is_compatible(old, &candidate.doc, level, options) {
+                        return Ok(json!({ "is_compatible": false }));
+                    }
+                }
+                return Ok(json!({ "is_compatible": true }));
+            }
+            let messages = compare(state, subject, &against, &candidate.doc, level, options)?;
             let mut body = json!({ "is_compatible": messages.is_empty() });
-            if verbose && !messages.is_empty() {
+            if !messages.is_empty() {
                 body["messages"] = json!(messages);
             }
             Ok(body)
@@ -775,26 +780,29 @@ fn candidate(state: &State, subject: &str, request: &SchemaRequest) -> Result<Ca
     })
 }
 
-/// The findings of `doc` against `against` at `level`, as messages: every version for a
-/// transitive level or with `all_versions`, else the latest.
+/// The versions a check at `level` compares with: every one for a transitive level or with
+/// `all_versions`, else the latest; oldest first.
+fn compared(mut against: Vec<Entry>, level: Level, all_versions: bool) -> Vec<Entry> {
+    against.sort_by_key(|e| e.version);
+    if !(level.is_transitive() || all_versions) {
+        against = against.pop().into_iter().collect();
+    }
+    against
+}
+
+/// The findings of `doc` against each of `against` at `level`, as messages.
 fn compare(
     state: &State,
     subject: &str,
     against: &[Entry],
     doc: &SchemaDoc,
     level: Level,
-    all_versions: bool,
     options: Options,
 ) -> Result<Vec<String>, ApiError> {
-    let mut wanted = against.to_vec();
-    wanted.sort_by_key(|e| e.version);
-    if !(level.is_transitive() || all_versions) {
-        wanted = wanted.pop().into_iter().collect();
-    }
     let mut messages = Vec::new();
     // `check_with` reads a non-transitive level as "the latest only": ask it pair by pair so
     // that an explicit list of versions is honoured.
-    for entry in &wanted {
+    for entry in against {
         let old = state.parsed(subject, entry.id)?;
         let report = check_with(std::slice::from_ref(&old), doc, level, options);
         for finding in report.findings {
