@@ -243,13 +243,17 @@ impl<'s> Checker<'s> {
                 }
                 (Kind::Enum(re), Kind::Enum(we)) => {
                     self.check_names(r, w, location, out);
-                    // A set: a scan per symbol is quadratic in an enum of 100,000 symbols.
-                    let reader_symbols: std::collections::HashSet<&str> =
-                        re.symbols.iter().map(String::as_str).collect();
-                    let missing = we
-                        .symbols
-                        .iter()
-                        .any(|s| !reader_symbols.contains(s.as_str()));
+                    // A set for wide enums: a scan per symbol is quadratic in an enum of
+                    // 100,000 symbols, and cheaper than hashing in one of a few.
+                    let missing = if re.symbols.len() <= 16 {
+                        we.symbols.iter().any(|s| !re.symbols.contains(s))
+                    } else {
+                        let reader_symbols: std::collections::HashSet<&str> =
+                            re.symbols.iter().map(String::as_str).collect();
+                        we.symbols
+                            .iter()
+                            .any(|s| !reader_symbols.contains(s.as_str()))
+                    };
                     let reader_default_ok =
                         re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
                     if missing && !reader_default_ok {
