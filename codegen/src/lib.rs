@@ -234,7 +234,7 @@ impl Config {
                 .or_default()
                 .push(event);
         }
-        let mut files = BTreeMap::new();
+        let mut unformatted = Vec::new();
         let mut modules = Vec::new();
         let mut inline = Vec::new();
         for (domain, events) in domains {
@@ -242,10 +242,8 @@ impl Config {
             let tokens = self.domain(domain, &events, &repo, &root);
             match self.layout {
                 Layout::FilePerDomain => {
-                    files.insert(
-                        format!("{}.rs", module.to_string().trim_start_matches("r#")),
-                        format_file(tokens),
-                    );
+                    let name = format!("{}.rs", module.to_string().trim_start_matches("r#"));
+                    unformatted.push((name, tokens));
                     modules.push(quote!(pub mod #module;));
                 }
                 Layout::SingleFile => {
@@ -255,14 +253,12 @@ impl Config {
             }
         }
         match self.layout {
-            Layout::FilePerDomain => {
-                files.insert("mod.rs".into(), format_file(quote!(#(#modules)*)))
-            }
-            Layout::SingleFile => {
-                files.insert("events.rs".into(), format_file(quote!(#(#inline)*)))
-            }
+            Layout::FilePerDomain => unformatted.push(("mod.rs".into(), quote!(#(#modules)*))),
+            Layout::SingleFile => unformatted.push(("events.rs".into(), quote!(#(#inline)*))),
         };
-        Ok(Generated { files })
+        Ok(Generated {
+            files: format_files(unformatted),
+        })
     }
 
     fn domain(
@@ -578,9 +574,43 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Formats tokens as a file, headed `// @generated`.
-fn format_file(tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens.clone()) {
+/// Formats each file's tokens, headed `// @generated`, files spread over the machine's cores:
+/// formatting (re-parsing the printed tokens and pretty-printing them) is most of the work of
+/// generation. Tokens cannot cross threads; their text can.
+fn format_files(files: Vec<(String, TokenStream)>) -> BTreeMap<String, String> {
+    let texts: Vec<(String, String)> = files
+        .into_iter()
+        .map(|(name, tokens)| (name, tokens.to_string()))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(texts.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let formatted = std::sync::Mutex::new(BTreeMap::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((name, text)) = texts.get(i) else {
+                    break;
+                };
+                let file = format_file(text);
+                formatted
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(name.clone(), file);
+            });
+        }
+    });
+    formatted
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Formats printed tokens as a file, headed `// @generated`.
+fn format_file(tokens: &str) -> String {
+    match syn::parse_file(tokens) {
         Ok(file) => format!("{HEADER}\n{}", prettyplease::unparse(&file)),
         // Unparseable output is a generator bug: keep it visible rather than lose it.
         Err(err) => format!(
