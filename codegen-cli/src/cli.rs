@@ -1,6 +1,6 @@
 //! The command line, declared with clap.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -144,6 +144,15 @@ impl ProjectArgs {
     /// `-C` itself when there is none (the error then names it).
     pub(crate) fn root(&self) -> PathBuf {
         tidings_schema::repo::find_project(&self.project).unwrap_or_else(|| self.project.clone())
+    }
+
+    /// The project's repository, its paths shown relative to the folder the command runs in.
+    pub(crate) fn open(&self) -> anyhow::Result<tidings_schema::repo::Repository> {
+        use anyhow::Context;
+        let mut repo = tidings_schema::repo::Repository::open(&self.root())
+            .context("cannot open the schema repository")?;
+        repo.show_paths_from(Path::new("."));
+        Ok(repo)
     }
 }
 

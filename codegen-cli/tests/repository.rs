@@ -110,6 +110,77 @@ fn the_project_is_found_from_a_folder_below_it() {
     assert!(stderr(&out).contains("tidings.toml"), "{}", stderr(&out));
 }
 
+/// Paths name the files as seen from where the command ran, in every format: from the folder
+/// above the project with `-C service`, and from a folder below it.
+#[test]
+fn paths_are_shown_from_the_folder_the_command_ran_in() {
+    let outer = tempfile::tempdir().unwrap();
+    let dir = outer.path().join("service");
+    let project = project();
+    std::fs::rename(project.path(), &dir).unwrap();
+    // A breaking v3 (the type of `amount` changed).
+    write(
+        &dir,
+        "schemas/orders/order_paid/v3.avsc",
+        &PAID_V2.replace(r#""type": "long""#, r#""type": "string""#),
+    );
+    let below = dir.join("schemas/orders");
+    for (args, cwd, shown) in [
+        (
+            vec!["check", "-C", "service", "--format", "github"],
+            outer.path(),
+            "file=service/schemas/orders/order_paid/v3.avsc,",
+        ),
+        (
+            vec!["check", "-C", "service"],
+            outer.path(),
+            "service/schemas/orders/order_paid/v3.avsc:",
+        ),
+        (
+            vec!["check", "--format", "github"],
+            below.as_path(),
+            "file=../../schemas/orders/order_paid/v3.avsc,",
+        ),
+        (
+            vec!["check", "--format", "json"],
+            below.as_path(),
+            "\"../../schemas/orders/order_paid/v3.avsc\"",
+        ),
+        (
+            vec!["check"],
+            dir.as_path(),
+            "\nschemas/orders/order_paid/v3.avsc:",
+        ),
+    ] {
+        let out = tidings(&args, cwd);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        let text = format!("\n{}", stdout(&out));
+        assert!(
+            text.contains(shown),
+            "{args:?} from {cwd:?}: {shown} not in\n{text}"
+        );
+    }
+    let generated = tidings(&["generate", "-C", "service", "--out", "gen"], outer.path());
+    assert!(
+        stdout(&generated).starts_with("service/gen: "),
+        "{}",
+        stdout(&generated)
+    );
+    let checked = tidings(&["generate", "--out", "gen", "--check"], &below);
+    assert!(
+        stdout(&checked).starts_with("../../gen: "),
+        "{}",
+        stdout(&checked)
+    );
+    std::fs::rename(&dir, project.path()).unwrap();
+}
+
 #[test]
 fn lint_finds_imperative_names_gaps_and_missing_docs() {
     let dir = project();

@@ -12,8 +12,7 @@ use crate::cli::CheckArgs;
 use crate::diagnostics::{self, Scope};
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let repo =
-        Repository::open(&args.project.root()).context("cannot open the schema repository")?;
+    let repo = args.project.open()?;
     let lint = !args.no_lint;
     if lint {
         lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;

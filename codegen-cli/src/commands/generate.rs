@@ -18,12 +18,20 @@ pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         .generate(project)
         .context("cannot generate the event types")?;
     let out = project.join(&args.out);
+    // Shown as seen from here, as every path tidings prints.
+    let shown = match (std::path::absolute(&out), std::path::absolute(".")) {
+        (Ok(out), Ok(here)) => match tidings_schema::repo::relative_path(&out, &here) {
+            rel if rel.is_empty() => std::path::PathBuf::from("."),
+            rel => std::path::PathBuf::from(rel),
+        },
+        _ => out.clone(),
+    };
     if args.check {
         let stale = generated.stale_in(&out);
         if stale.is_empty() {
             println!(
                 "{}: {} files up to date",
-                out.display(),
+                shown.display(),
                 generated.files.len()
             );
             return Ok(ExitCode::SUCCESS);
@@ -39,7 +47,7 @@ pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         for name in &stale {
             println!(
                 "{}: stale, run `{command}` (UPDATE_NEEDED)",
-                out.join(name).display()
+                shown.join(name).display()
             );
         }
         return Ok(ExitCode::from(1));
@@ -47,7 +55,7 @@ pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let written = generated.write_to(&out)?;
     println!(
         "{}: {} files, {} written",
-        out.display(),
+        shown.display(),
         generated.files.len(),
         written.len()
     );

@@ -2,15 +2,13 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-use tidings_schema::repo::{lint, Repository};
+use tidings_schema::repo::lint;
 
 use crate::cli::LintArgs;
 use crate::diagnostics::{self, Scope};
 
 pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
-    let repo =
-        Repository::open(&args.project.root()).context("cannot open the schema repository")?;
+    let repo = args.project.open()?;
     lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
     let loaded = repo.load();
     if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {

@@ -16,8 +16,7 @@ use crate::cli::{Format, PublishArgs};
 use crate::diagnostics::{self, Scope};
 
 pub(crate) fn run(args: PublishArgs) -> anyhow::Result<ExitCode> {
-    let repo =
-        Repository::open(&args.project.root()).context("cannot open the schema repository")?;
+    let repo = args.project.open()?;
     if !args.no_lint {
         lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
     }

@@ -170,6 +170,19 @@ impl SchemaFiles {
     }
 }
 
+/// `path` as seen from `base` (both absolute), with `/` separators: `service`, `../..`, or empty
+/// when they are the same folder.
+pub fn relative_path(path: &Path, base: &Path) -> String {
+    let path: Vec<_> = path.components().collect();
+    let base: Vec<_> = base.components().collect();
+    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let ups = std::iter::repeat_n("..".to_owned(), base.len() - common);
+    let downs = path[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    ups.chain(downs).collect::<Vec<_>>().join("/")
+}
+
 fn slash_path(path: &Path) -> String {
     path.components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -243,4 +256,19 @@ fn git_cat_files(dir: &Path, rev: &str, paths: &[&str]) -> Result<Vec<String>, R
     let _ = writer.join();
     let _ = child.wait();
     Ok(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+    use std::path::Path;
+
+    #[test]
+    fn paths_relative_to_a_folder() {
+        let p = |path: &str, base: &str| relative_path(Path::new(path), Path::new(base));
+        assert_eq!(p("/w/service", "/w"), "service");
+        assert_eq!(p("/w", "/w/schemas/orders"), "../..");
+        assert_eq!(p("/w", "/w"), "");
+        assert_eq!(p("/a/b", "/a/c/d"), "../../b");
+    }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 pub use config::{find_project, Config, ConfigError};
 pub use diagnostic::{Diagnostic, Severity};
-pub use files::SchemaFiles;
+pub use files::{relative_path, SchemaFiles};
 
 use crate::avro::{AvroParser, SourceFile};
 use crate::compat::SchemaDoc;
@@ -121,6 +121,25 @@ impl Repository {
         let mut repo = Repository::from_files(project, config, files);
         repo.check_configured_events();
         Ok(repo)
+    }
+
+    /// Shows every path relative to `dir`, the folder a command runs in, rather than to the
+    /// project (as cargo and compilers do, so that an editor or CI annotation finds the file
+    /// from there): `service/schemas/...` when run with `-C service`, `../../schemas/...` from
+    /// a folder below the project. Call it before loading.
+    pub fn show_paths_from(&mut self, dir: &Path) {
+        let (Ok(project), Ok(dir)) = (std::path::absolute(&self.project), std::path::absolute(dir))
+        else {
+            return;
+        };
+        let prefix = files::relative_path(&project, &dir);
+        if prefix.is_empty() {
+            return;
+        }
+        self.files.display_root = format!("{prefix}/{}", self.files.display_root);
+        for diagnostic in &mut self.layout {
+            diagnostic.file = format!("{prefix}/{}", diagnostic.file);
+        }
     }
 
     /// Every `[events."domain/event"]` of tidings.toml must name an event of the work tree: a
