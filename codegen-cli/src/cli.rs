@@ -21,13 +21,20 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Check a new schema version against the previous ones.
-    #[command(after_help = EXIT_STATUS)]
+    #[command(
+        override_usage = "tidings compat [OPTIONS] <OLD>... <NEW>",
+        after_help = "Exit status:\n  0  compatible\n  1  the run worked and found incompatibilities (every finding is printed)\n  2  error: bad usage, an unreadable or invalid schema"
+    )]
     Compat(CompatArgs),
     /// Check naming and layout rules of the schema repository.
-    #[command(after_help = EXIT_STATUS)]
+    #[command(
+        after_help = "Exit status:\n  0  no rule found an error (warnings do not fail)\n  1  a rule found an error\n  2  error: bad usage, an invalid tidings.toml, an unreadable schema"
+    )]
     Lint(LintArgs),
     /// Check every event's versions at its compatibility level, and against a git baseline.
-    #[command(after_help = EXIT_STATUS)]
+    #[command(
+        after_help = "Exit status:\n  0  every event passed (warnings do not fail)\n  1  an incompatible version, a lint error, a published version changed or removed, or\n     (with --registry) a version the registry would refuse\n  2  error: bad usage, an invalid tidings.toml, an unreadable schema, an unreachable registry"
+    )]
     Check(CheckArgs),
     /// Generate Rust types for every event: structs per version, upcasters, domain enums.
     #[command(
@@ -112,6 +119,9 @@ pub(crate) struct PublishArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum RegistryCommand {
     /// Serve the local registry over the Confluent REST API until interrupted.
+    #[command(
+        after_help = "Exit status:\n  0  stopped (Ctrl-C)\n  2  error: the address is taken, the data folder is unreadable or damaged"
+    )]
     Serve(ServeArgs),
 }
 
@@ -259,7 +269,7 @@ pub(crate) struct CompatArgs {
     pub(crate) references: Vec<PathBuf>,
 
     /// The previous versions, oldest first, then the new version.
-    #[arg(required = true, num_args = 2.., value_name = "OLD... NEW")]
+    #[arg(required = true, num_args = 2.., value_names = ["OLD", "NEW"])]
     pub(crate) files: Vec<PathBuf>,
 }
 

@@ -45,6 +45,30 @@ fn sample_events_are_compatible_and_exit_0() {
     assert!(stdout(&out).contains("compatible with 1 previous version at FULL_TRANSITIVE"));
 }
 
+/// Each command's help has its own usage and exit statuses: none speaks of what the command
+/// does not do.
+#[test]
+fn help_texts_fit_each_command() {
+    let help = |command: &[&str]| {
+        let out = tidings(&[command, &["--help"]].concat(), &repo_root());
+        assert_eq!(out.status.code(), Some(0));
+        stdout(&out)
+    };
+    let compat = help(&["compat"]);
+    assert!(
+        compat.contains("Usage: tidings compat [OPTIONS] <OLD>... <NEW>"),
+        "{compat}"
+    );
+    let lint = help(&["lint"]);
+    assert!(
+        lint.contains("Exit status:") && !lint.contains("registry"),
+        "{lint}"
+    );
+    assert!(!help(&["diff"]).contains("registry"));
+    assert!(help(&["check"]).contains("an unreachable registry"));
+    assert!(help(&["registry", "serve"]).contains("Exit status:"));
+}
+
 /// A non-transitive level compares with the latest previous version only, and says so; a
 /// transitive one counts them all.
 #[test]

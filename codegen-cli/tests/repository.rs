@@ -241,6 +241,24 @@ fn lint_finds_imperative_names_gaps_and_missing_docs() {
         "{}",
         stderr(&out)
     );
+    // A misspelt rule: where it is, and the rule meant.
+    write(
+        dir.path(),
+        "tidings.toml",
+        "schema_root = \"schemas\"\n[lint]\nexcept = [\"FIELD_DOC_MISING\"]\n",
+    );
+    for command in ["lint", "check", "publish"] {
+        let out = tidings(
+            &[command, "--dry-run"][..if command == "publish" { 2 } else { 1 }],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&out).contains("tidings.toml:3:11: unknown lint rule `FIELD_DOC_MISING` in [lint]; did you mean `FIELD_DOC_MISSING`?"),
+            "{command}: {}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]

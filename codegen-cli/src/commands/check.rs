@@ -15,7 +15,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let repo = args.project.open()?;
     let lint = !args.no_lint;
     if lint {
-        lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
+        lint::check_config(&repo).map_err(anyhow::Error::msg)?;
     }
     let baseline = args.against.as_deref().map(|rev| {
         repo.at_revision(rev)

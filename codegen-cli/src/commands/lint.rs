@@ -9,7 +9,7 @@ use crate::diagnostics::{self, Scope};
 
 pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     let repo = args.project.open()?;
-    lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
+    lint::check_config(&repo).map_err(anyhow::Error::msg)?;
     let loaded = repo.load();
     if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {
         return Ok(code);

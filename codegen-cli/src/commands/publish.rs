@@ -18,7 +18,7 @@ use crate::diagnostics::{self, Scope};
 pub(crate) fn run(args: PublishArgs) -> anyhow::Result<ExitCode> {
     let repo = args.project.open()?;
     if !args.no_lint {
-        lint::validate_config(&repo.config.lint).map_err(anyhow::Error::msg)?;
+        lint::check_config(&repo).map_err(anyhow::Error::msg)?;
     }
     let loaded = repo.load();
     if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {

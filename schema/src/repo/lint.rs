@@ -107,6 +107,43 @@ pub fn validate_config(config: &LintConfig) -> Result<(), String> {
     Ok(())
 }
 
+/// Rule names in the repository's `tidings.toml` that are not rules, as an error that names
+/// the file, the line and the nearest rule.
+///
+/// # Errors
+/// The first unknown rule id: where it is, the rule it was likely meant to be, the valid ones.
+pub fn check_config(repo: &Repository) -> Result<(), String> {
+    let config = &repo.config.lint;
+    let Some(rule) = config
+        .except
+        .iter()
+        .chain(config.ignore_only.keys())
+        .find(|rule| !RULES.iter().any(|(id, ..)| id == *rule))
+    else {
+        return Ok(());
+    };
+    let text =
+        std::fs::read_to_string(repo.project.join(super::config::CONFIG_FILE)).unwrap_or_default();
+    let pos = super::Config::position_of(&text, &format!("\"{rule}\""))
+        .or_else(|| super::Config::position_of(&text, rule))
+        .unwrap_or(START);
+    let ids: Vec<&str> = RULES.iter().map(|(id, ..)| *id).collect();
+    let nearest = ids
+        .iter()
+        .map(|id| (strsim::levenshtein(id, rule), *id))
+        .min()
+        .filter(|(distance, _)| *distance <= rule.len() / 3 + 2)
+        .map(|(_, id)| format!("; did you mean `{id}`?"))
+        .unwrap_or_default();
+    Err(format!(
+        "{}:{}:{}: unknown lint rule `{rule}` in [lint]{nearest} (the rules are: {})",
+        repo.config_file,
+        pos.line,
+        pos.col,
+        ids.join(", ")
+    ))
+}
+
 /// Runs every rule on a loaded repository.
 pub fn lint(repo: &Repository, loaded: &LoadedRepository) -> LintReport {
     let mut linter = Linter::new(repo);

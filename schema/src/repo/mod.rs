@@ -108,6 +108,8 @@ pub struct Repository {
     pub events: Vec<EventFiles>,
     /// Files that break the layout.
     pub layout: Vec<Diagnostic>,
+    /// `tidings.toml` as paths are shown (see [`Repository::show_paths_from`]).
+    pub config_file: String,
 }
 
 impl Repository {
@@ -137,6 +139,7 @@ impl Repository {
             return;
         }
         self.files.display_root = format!("{prefix}/{}", self.files.display_root);
+        self.config_file = format!("{prefix}/{}", self.config_file);
         for diagnostic in &mut self.layout {
             diagnostic.file = format!("{prefix}/{}", diagnostic.file);
         }
@@ -263,6 +266,7 @@ impl Repository {
             files,
             events,
             layout,
+            config_file: config::CONFIG_FILE.to_owned(),
         }
     }
 
