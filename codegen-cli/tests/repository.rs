@@ -601,3 +601,29 @@ fn completions_are_printed_for_each_shell() {
     let out = tidings(&["completions", "tcsh"], &repo_root());
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `tidings generate` and a build.rs (`Config::new().compile()` writes what
+/// `Config::new().generate` returns) produce the same code: both read the `[generate]` table
+/// (the fixture's asks for chrono timestamps).
+#[test]
+fn the_command_and_a_build_script_generate_the_same_code() {
+    let fixture = repo_root().join("tests/generated-fixture");
+    let out = tempfile::tempdir().unwrap();
+    let run = tidings(
+        &[
+            "generate",
+            "-C",
+            fixture.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &repo_root(),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let built = tidings_codegen::Config::new().generate(&fixture).unwrap();
+    assert!(built.files["shop.rs"].contains("::chrono::DateTime"));
+    for (name, text) in &built.files {
+        let written = std::fs::read_to_string(out.path().join(name)).unwrap();
+        assert_eq!(&written, text, "{name}");
+    }
+}

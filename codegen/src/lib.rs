@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use serde::Deserialize;
 use tidings_schema::compat::{check, Level, SchemaDoc};
 use tidings_schema::repo::{LoadedEvent, RepoError, Repository};
 use tidings_schema::{naming, SchemaError};
@@ -32,7 +33,8 @@ use tidings_schema::{naming, SchemaError};
 use space::{Shape, TypeDef, TypeSpace};
 
 /// How `uuid` logical types and `format: uuid` strings are typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UuidType {
     /// `String` (no dependency).
     #[default]
@@ -43,7 +45,8 @@ pub enum UuidType {
 
 /// How timestamps are typed: Avro `timestamp-millis`/`timestamp-micros` longs and JSON Schema
 /// `date-time` strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TimestampType {
     /// `i64` (Avro) and `String` (JSON Schema): no dependency.
     #[default]
@@ -56,7 +59,8 @@ pub enum TimestampType {
 }
 
 /// How Avro `decimal`s are typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DecimalType {
     /// The unscaled two's-complement bytes, `Vec<u8>`.
     #[default]
@@ -66,7 +70,8 @@ pub enum DecimalType {
 }
 
 /// How the generated code is laid out in files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Layout {
     /// `mod.rs` declaring `pub mod <domain>;`, and one `<domain>.rs` per domain.
     #[default]
@@ -76,7 +81,10 @@ pub enum Layout {
     SingleFile,
 }
 
-/// What to generate.
+/// What to generate. Starts from the `[generate]` table of the project's `tidings.toml`
+/// (`uuid`, `timestamps`, `decimals`, `layout`, `derives`, `attributes`), so that
+/// `tidings generate` and a build.rs produce the same code; what the builder sets wins, and its
+/// derives and attributes come after the table's.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     uuid: UuidType,
@@ -84,6 +92,39 @@ pub struct Config {
     decimals: DecimalType,
     layout: Layout,
     derives: Vec<String>,
+    attributes: Vec<String>,
+    /// The options set through the builder, which the table does not override.
+    chosen: Chosen,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Chosen {
+    uuid: bool,
+    timestamps: bool,
+    decimals: bool,
+    layout: bool,
+}
+
+/// The builder's value when it chose one, else the table's, else the default.
+fn take<T>(chosen: bool, ours: T, theirs: Option<T>) -> T {
+    if chosen {
+        ours
+    } else {
+        theirs.unwrap_or(ours)
+    }
+}
+
+/// The `[generate]` table of `tidings.toml`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    uuid: Option<UuidType>,
+    timestamps: Option<TimestampType>,
+    decimals: Option<DecimalType>,
+    layout: Option<Layout>,
+    #[serde(default)]
+    derives: Vec<String>,
+    #[serde(default)]
     attributes: Vec<String>,
 }
 
@@ -105,6 +146,10 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// An option that cannot be used: a `[generate]` table of `tidings.toml` that does not
+    /// read, a derive or an attribute that is not Rust.
+    #[error("{0}")]
+    Option(String),
     /// `compile` runs from a build script, where cargo sets `OUT_DIR`.
     #[error("{0} is not set: call `compile` from a build.rs, or `generate` and write the files yourself")]
     NotInBuildScript(&'static str),
@@ -166,24 +211,28 @@ impl Config {
     /// How uuids are typed.
     pub fn uuid(mut self, uuid: UuidType) -> Self {
         self.uuid = uuid;
+        self.chosen.uuid = true;
         self
     }
 
     /// How Avro decimals are typed.
     pub fn decimals(mut self, decimals: DecimalType) -> Self {
         self.decimals = decimals;
+        self.chosen.decimals = true;
         self
     }
 
     /// How the output is split into files.
     pub fn layout(mut self, layout: Layout) -> Self {
         self.layout = layout;
+        self.chosen.layout = true;
         self
     }
 
     /// How timestamps are typed.
     pub fn timestamps(mut self, timestamps: TimestampType) -> Self {
         self.timestamps = timestamps;
+        self.chosen.timestamps = true;
         self
     }
 
@@ -199,7 +248,53 @@ impl Config {
         self
     }
 
+    /// This configuration with the `[generate]` table of the project under it: the table
+    /// fills what the builder did not choose. Checks every derive and attribute.
+    fn with_settings(&self, table: Option<&toml::Table>) -> Result<Config, Error> {
+        let settings = match table {
+            None => Settings::default(),
+            Some(table) => {
+                Settings::deserialize(toml::Value::Table(table.clone())).map_err(|e| {
+                    Error::Option(format!(
+                        "tidings.toml [generate]: {}",
+                        e.to_string().trim_end()
+                    ))
+                })?
+            }
+        };
+        let mut config = self.clone();
+        config.uuid = take(self.chosen.uuid, self.uuid, settings.uuid);
+        config.timestamps = take(self.chosen.timestamps, self.timestamps, settings.timestamps);
+        config.decimals = take(self.chosen.decimals, self.decimals, settings.decimals);
+        config.layout = take(self.chosen.layout, self.layout, settings.layout);
+        config.derives = settings
+            .derives
+            .into_iter()
+            .chain(self.derives.iter().cloned())
+            .collect();
+        config.attributes = settings
+            .attributes
+            .into_iter()
+            .chain(self.attributes.iter().cloned())
+            .collect();
+        for derive in &config.derives {
+            syn::parse_str::<syn::Path>(derive).map_err(|e| {
+                Error::Option(format!("the derive `{derive}` is not a Rust path ({e}); write a trait path such as `Eq` or `::schemars::JsonSchema`"))
+            })?;
+        }
+        for attribute in &config.attributes {
+            let parsed = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, attribute);
+            if !matches!(parsed.as_deref(), Ok([_])) {
+                return Err(Error::Option(format!(
+                    "the attribute `{attribute}` is not one outer Rust attribute; write it as `#[non_exhaustive]`"
+                )));
+            }
+        }
+        Ok(config)
+    }
+
     pub(crate) fn attribute_tokens(&self) -> TokenStream {
+        // Checked in `with_settings`: every one parses.
         let attributes: Vec<TokenStream> = self
             .attributes
             .iter()
@@ -220,6 +315,11 @@ impl Config {
     /// An unreadable repository or schema.
     pub fn generate(&self, project: &Path) -> Result<Generated, Error> {
         let repo = Repository::open(project)?;
+        self.with_settings(repo.config.generate.as_ref())?
+            .generate_repository(&repo, project)
+    }
+
+    fn generate_repository(&self, repo: &Repository, project: &Path) -> Result<Generated, Error> {
         let loaded = repo.load();
         let errors: Vec<SchemaError> = loaded.schema_errors().into_iter().cloned().collect();
         if !errors.is_empty() {
@@ -239,7 +339,7 @@ impl Config {
         let mut inline = Vec::new();
         for (domain, events) in domains {
             let module = names::field(domain).ident;
-            let tokens = self.domain(domain, &events, &repo, &root);
+            let tokens = self.domain(domain, &events, repo, &root);
             match self.layout {
                 Layout::FilePerDomain => {
                     let name = format!("{}.rs", module.to_string().trim_start_matches("r#"));
@@ -637,6 +737,70 @@ mod tests {
         assert!(identity.contains("PartialEq,\n    Eq\n)]"), "{identity}");
         assert!(identity.matches("#[allow(missing_docs)]").count() >= 10);
         assert!(identity.contains("pub user_id: ::tidings::uuid::Uuid"));
+    }
+
+    /// A project of one Avro event with a uuid field, and `generate` as its `[generate]` table.
+    fn project_with(generate: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("tidings.toml"),
+            format!("schema_root = \"schemas\"\n\n[generate]\n{generate}\n"),
+        )
+        .unwrap();
+        let event = dir.path().join("schemas/orders/order_paid");
+        std::fs::create_dir_all(&event).unwrap();
+        std::fs::write(
+            event.join("v1.avsc"),
+            r#"{"type": "record", "name": "OrderPaid", "fields": [{"name": "id", "type": {"type": "string", "logicalType": "uuid"}}]}"#,
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_generate_table_sets_what_the_builder_does_not() {
+        let dir = project_with("uuid = \"uuid\"\nderives = [\"Eq\"]\nattributes = [\"#[non_exhaustive]\"]\nlayout = \"single_file\"");
+        let generated = Config::new().derive("Hash").generate(dir.path()).unwrap();
+        let events = &generated.files["events.rs"];
+        assert!(events.contains("pub id: ::tidings::uuid::Uuid"), "{events}");
+        let squeezed: String = events.split_whitespace().collect();
+        assert!(
+            squeezed.contains("PartialEq,Eq,Hash)]"),
+            "table's derives, then the builder's: {events}"
+        );
+        assert!(events.contains("#[non_exhaustive]"), "{events}");
+        // The builder wins where it chose.
+        let chosen = Config::new()
+            .uuid(UuidType::String)
+            .layout(Layout::FilePerDomain);
+        let orders = &chosen.generate(dir.path()).unwrap().files["orders.rs"];
+        assert!(orders.contains("pub id: ::std::string::String"), "{orders}");
+    }
+
+    #[test]
+    fn options_that_do_not_read_are_errors() {
+        for (generate, expected) in [
+            ("uid = \"uuid\"", "unknown field `uid`"),
+            ("timestamps = \"moment\"", "unknown variant `moment`"),
+            ("derives = [\"Eq(\"]", "the derive `Eq(` is not a Rust path"),
+            (
+                "attributes = [\"non_exhaustive\"]",
+                "the attribute `non_exhaustive` is not one outer Rust attribute",
+            ),
+        ] {
+            let dir = project_with(generate);
+            let err = Config::new().generate(dir.path()).unwrap_err().to_string();
+            assert!(err.contains(expected), "{generate}: {err}");
+        }
+        let dir = project_with("");
+        let err = Config::new()
+            .attribute("#[a] #[b]")
+            .generate(dir.path())
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("not one outer Rust attribute"),
+            "{err}"
+        );
     }
 
     #[test]

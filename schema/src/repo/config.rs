@@ -51,6 +51,10 @@ pub struct Config {
     /// Lint rule selection.
     #[serde(default)]
     pub lint: LintConfig,
+    /// `[generate]`: options of the code generator, which reads them (so that `tidings generate`
+    /// and a build.rs produce the same code); kept as written.
+    #[serde(default)]
+    pub generate: Option<toml::Table>,
     /// Per-event settings, keyed `domain/event` (`identity/user_registered`).
     #[serde(default)]
     pub events: BTreeMap<String, EventConfig>,
@@ -73,6 +77,7 @@ impl Default for Config {
             subject_naming: SubjectNaming::default(),
             registry: None,
             lint: LintConfig::default(),
+            generate: None,
             events: BTreeMap::new(),
         }
     }
