@@ -1,9 +1,9 @@
 //! `#[derive(tidings::Event)]` and `#[derive(tidings::Record)]`. Use them through the `tidings`
 //! crate, which re-exports them and documents them.
 //!
-//! The stages live in their own modules: [`attr`] reads `#[event(...)]` and the serde attributes
-//! that change what is on the wire, [`locate`] finds and reads the committed schema, [`check`]
-//! holds one `check_*` function per rule, and [`expand`] writes the impl. Errors are collected,
+//! The stages live in their own modules: `attr` reads `#[event(...)]` and the serde attributes
+//! that change what is on the wire, `locate` finds and reads the committed schema, `check`
+//! holds one `check_*` function per rule, and `expand` writes the impl. Errors are collected,
 //! so one build shows every mistake, each under the token it is about.
 
 mod attr;

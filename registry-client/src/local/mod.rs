@@ -5,7 +5,7 @@
 //! - versions per subject, registration idempotent by canonical form;
 //! - compatibility levels (global and per subject) enforced by tidings' own engine;
 //! - references between subjects, soft and hard deletes, `deleted=true`;
-//! - every change is a record in an append-only log ([`log`]) shared safely by processes.
+//! - every change is a record in an append-only log (`log`) shared safely by processes.
 //!
 //! [`server`] serves it over the Confluent REST API.
 

@@ -5,7 +5,7 @@
 //! referenced subjects first, all or nothing up front).
 //!
 //! Concurrency is a bounded number of requests in flight on the caller's task
-//! ([`for_each`]): the work between requests is small, and nothing needs to be cloned into
+//! (`for_each`): the work between requests is small, and nothing needs to be cloned into
 //! spawned tasks.
 
 mod plan;
