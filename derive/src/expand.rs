@@ -28,10 +28,7 @@ pub(crate) fn derive(input: &DeriveInput, mode: Mode) -> TokenStream {
         Mode::Record => "record",
     };
     let attrs = attr::container(&cx, &input.attrs, key);
-    let krate = attrs
-        .krate
-        .clone()
-        .unwrap_or_else(|| syn::parse_quote!(::tidings));
+    let krate = attrs.krate.clone().unwrap_or_else(runtime_path);
     let ident = &input.ident;
     // On a record, `name` selects the type inside the file; the struct keeps its own name.
     let rust_name = match mode {
@@ -319,6 +316,22 @@ fn stub_impl(krate: &syn::Path, ident: &syn::Ident, mode: Mode) -> TokenStream {
             const SCHEMA_PATH: &'static str = "";
             const STANDALONE_SCHEMA: &'static str = "";
             const FORMAT: #krate::SchemaFormat = #krate::SchemaFormat::Avro;
+        }
+    }
+}
+
+/// The runtime crate as the user's manifest names it: `::tidings`, or the name a renamed
+/// dependency gives it (`tidings-rt = { package = "tidings", ... }`), as serde and num_enum find
+/// theirs. `#[event(crate = "...")]` overrides it.
+fn runtime_path() -> syn::Path {
+    use proc_macro_crate::{crate_name, FoundCrate};
+    match crate_name("tidings") {
+        // Inside the runtime's own package only its tests and examples use the derive, and
+        // they name it `tidings` too.
+        Ok(FoundCrate::Itself) | Err(_) => syn::parse_quote!(::tidings),
+        Ok(FoundCrate::Name(name)) => {
+            let ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
+            syn::parse_quote!(::#ident)
         }
     }
 }

@@ -285,13 +285,16 @@ impl Parser<'_> {
             match b {
                 b'"' => {
                     self.at += 1;
-                    while let Some(b) = self.peek() {
-                        self.at += 1;
-                        match b {
-                            b'\\' => self.at += 1,
-                            b'"' => break,
-                            _ => {}
+                    // To the closing quote, stepping over escapes (a valid string holds no
+                    // raw line breaks, so no line is passed).
+                    while let Some(found) =
+                        memchr::memchr2(b'"', b'\\', self.bytes.get(self.at..).unwrap_or_default())
+                    {
+                        self.at += found + 1;
+                        if self.bytes[self.at - 1] == b'"' {
+                            break;
                         }
+                        self.at += 1;
                     }
                 }
                 b'{' | b'[' => {
@@ -543,6 +546,13 @@ mod tests {
             let full = parse(text).unwrap();
             let top = parse_top_level(text).unwrap();
             assert_eq!(top.pos, full.pos, "{text}");
+            // Never past the end, whatever is skipped.
+            for cut in 0..text.len() {
+                if text.is_char_boundary(cut) {
+                    let _ = parse_top_level(&text[..cut]);
+                }
+            }
+            let _ = parse_top_level(&format!("{text}\\"));
             match (&full.value, &top.value) {
                 (Value::Object(full), Value::Object(top)) => {
                     assert_eq!(full.len(), top.len(), "{text}");
