@@ -37,7 +37,7 @@ fn context_of(path: &Path, extra: &[PathBuf]) -> anyhow::Result<Surroundings> {
         for rel in files
             .files
             .keys()
-            .filter(|rel| rel.starts_with('_') && rel.ends_with(".avsc"))
+            .filter(|rel| tidings_schema::repo::is_shared(rel) && rel.ends_with(".avsc"))
         {
             avro_references.push((files.display(rel), files.read(project, rel)?));
         }

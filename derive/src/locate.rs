@@ -88,14 +88,10 @@ pub(crate) fn locate(written: &str) -> Result<Located, String> {
     let rel = parts.join("/");
     let file = parts.last().cloned().unwrap_or_default();
     let layout = match parts.as_slice() {
-        [domain, event, file] => file
-            .split_once('.')
-            .and_then(|(stem, _)| stem.strip_prefix('v'))
-            .and_then(|n| n.parse::<u32>().ok())
-            .filter(|n| *n > 0)
-            .map(|version| (domain.clone(), event.clone(), version))
+        [domain, event, file] => tidings_schema::repo::parse_version_file(file)
+            .map(|(version, _)| (domain.clone(), event.clone(), version))
             .ok_or_else(|| {
-                format!("`{file}` is not a version file: name versions `v1.avsc`, `v2.json`, ...")
+                format!("`{file}` is not a version file: name versions `v1.avsc`, `v2.json`, ... (no leading zeros)")
             }),
         _ => Err(format!(
             "`{written}` is not at `<domain>/<event>/vN.(avsc|json)` below the schema root"
@@ -199,7 +195,9 @@ fn shared_avro_files(schema_root: &Path) -> Result<Arc<Vec<SharedFile>>, String>
         .map_err(|e| format!("cannot read `{}`: {e}", schema_root.display()))?;
     let mut folders: Vec<PathBuf> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with('_') && e.path().is_dir())
+        .filter(|e| {
+            tidings_schema::repo::is_shared(&e.file_name().to_string_lossy()) && e.path().is_dir()
+        })
         .map(|e| e.path())
         .collect();
     while let Some(folder) = folders.pop() {

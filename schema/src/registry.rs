@@ -10,6 +10,7 @@
 //! fragment). With `json_references = "bundle"` a JSON Schema goes as one document instead
 //! ([`crate::jsonschema::bundle`]), for registries without JSON Schema references.
 
+pub use crate::repo::is_shared;
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
@@ -312,13 +313,6 @@ impl SharedFiles {
         }
         found.into_iter().map(|(_, owner)| owner).collect()
     }
-}
-
-/// Whether a path below the schema root is in a shared folder (one starting with `_`).
-pub fn is_shared(rel: &str) -> bool {
-    rel.split('/')
-        .next()
-        .is_some_and(|first| first.starts_with('_'))
 }
 
 fn push_children(kind: &Kind, stack: &mut Vec<TypeId>) {

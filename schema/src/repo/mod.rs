@@ -200,7 +200,7 @@ impl Repository {
         let mut layout = Vec::new();
         for rel in files.files.keys() {
             let parts: Vec<&str> = rel.split('/').collect();
-            if parts[0].starts_with('_') {
+            if is_shared(parts[0]) {
                 continue;
             }
             let problem = |rule: &str, severity, message: String, hint: &str| Diagnostic {
@@ -293,7 +293,7 @@ impl Repository {
             .files
             .files
             .keys()
-            .filter(|rel| rel.starts_with('_') && rel.ends_with(".avsc"))
+            .filter(|rel| is_shared(rel) && rel.ends_with(".avsc"))
             .filter_map(|rel| match self.files.read(&self.project, rel) {
                 Ok(text) => Some((self.files.display(rel), text)),
                 Err(e) => {
@@ -387,8 +387,17 @@ impl Repository {
     }
 }
 
-/// `v12.avsc` → `(12, Avro)`.
-fn parse_version_file(name: &str) -> Option<(u32, Format)> {
+/// Whether a path below the schema root (`_shared/money.avsc`, or a folder's name) is in a
+/// shared folder: one whose name starts with `_` holds types events refer to, not events.
+pub fn is_shared(rel: &str) -> bool {
+    rel.split('/')
+        .next()
+        .is_some_and(|first| first.starts_with('_'))
+}
+
+/// `v12.avsc` → `(12, Avro)`: the one reading of a version file's name (`v` and a number
+/// without leading zeros, `.avsc` or `.json`), for the repository, the derive and the tools.
+pub fn parse_version_file(name: &str) -> Option<(u32, Format)> {
     let (stem, ext) = name.rsplit_once('.')?;
     let format = match ext {
         "avsc" => Format::Avro,
