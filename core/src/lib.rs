@@ -52,6 +52,7 @@ pub mod json {
 }
 
 /// Avro helpers for generated code: byte fields written as Avro bytes, and decimals.
+#[cfg(feature = "avro")]
 pub mod avro {
     pub use apache_avro::{serde_avro_bytes, serde_avro_bytes_opt, Decimal};
 }
