@@ -9,16 +9,6 @@ use tidings_schema::compat::{check, Level, Policy, SchemaDoc};
 use tidings_schema::form::registry_form;
 use tidings_schema::repo::Format;
 
-const LEVELS: [Level; 7] = [
-    Level::Backward,
-    Level::BackwardTransitive,
-    Level::Forward,
-    Level::ForwardTransitive,
-    Level::Full,
-    Level::FullTransitive,
-    Level::None,
-];
-
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (old, new) = text.split_once('\0').unwrap_or((&text, &text));
@@ -32,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         let (Ok(old), Ok(new)) = (parse("old", old), parse("new", new)) else {
             continue;
         };
-        for level in LEVELS {
+        for level in Level::ALL {
             let _ = check(std::slice::from_ref(&old), &new, level);
         }
         let _ = diff(&old, &new, Policy::Strict);

@@ -7,6 +7,7 @@ use super::avro::{reader_writer_incompatibilities, Incompatibility, Incompatibil
 use super::json::{differences, Change};
 use super::{Direction, Level, Options, SchemaDoc};
 use crate::avro::{AvroSchema, Kind};
+use crate::jsonschema::JsonSchema;
 use crate::source::Pos;
 
 /// A place in a schema file.
@@ -104,11 +105,7 @@ pub(super) fn compare(
     match (old, new) {
         (SchemaDoc::Avro(old), SchemaDoc::Avro(new)) => avro_findings(old, index, new, direction),
         (SchemaDoc::Json(o), SchemaDoc::Json(n)) => {
-            // BACKWARD: the update (new) must accept everything the original (old) accepted.
-            let (original, update) = match direction {
-                Direction::Backward => (o, n),
-                Direction::Forward => (n, o),
-            };
+            let (original, update) = original_and_update(o, n, direction);
             differences(original, update, options.policy)
                 .into_iter()
                 .filter(|c| !c.difference.is_compatible(options.policy))
@@ -147,15 +144,25 @@ pub(super) fn compatible(
             Direction::Forward => crate::compat::avro::can_read(old, new),
         },
         (SchemaDoc::Json(o), SchemaDoc::Json(n)) => {
-            let (original, update) = match direction {
-                Direction::Backward => (o, n),
-                Direction::Forward => (n, o),
-            };
+            let (original, update) = original_and_update(o, n, direction);
             differences(original, update, options.policy)
                 .iter()
                 .all(|c| c.difference.is_compatible(options.policy))
         }
         _ => false,
+    }
+}
+
+/// The JSON Schema diff's two sides for a direction. BACKWARD: the update (new) must accept
+/// everything the original (old) accepted; FORWARD the other way round.
+fn original_and_update<'a>(
+    old: &'a JsonSchema,
+    new: &'a JsonSchema,
+    direction: Direction,
+) -> (&'a JsonSchema, &'a JsonSchema) {
+    match direction {
+        Direction::Backward => (old, new),
+        Direction::Forward => (new, old),
     }
 }
 
