@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod diagnostics;
+mod exit;
 mod output;
 mod schema_files;
 
@@ -16,14 +17,14 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli) {
-        Ok(code) => code,
-        Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Ok(exit) => exit.into(),
+        Err(err) if output::is_broken_pipe(&err) => exit::Exit::Clean.into(),
         Err(err) => {
             eprintln!("error: {err}");
             for cause in err.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            ExitCode::from(2)
+            exit::Exit::Error.into()
         }
     }
 }

@@ -1,33 +1,9 @@
 //! How reports reach stdout: `path:line:col: message (RULE)` lines or one JSON document.
 
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 use serde::Serialize;
 use tidings_schema::compat::Report;
-
-/// What a run found, as an exit status.
-pub(crate) enum Outcome {
-    Clean,
-    Found,
-}
-
-impl Outcome {
-    pub(crate) fn from_report(report: &Report) -> Self {
-        if report.is_compatible() {
-            Outcome::Clean
-        } else {
-            Outcome::Found
-        }
-    }
-
-    pub(crate) fn exit_code(self) -> ExitCode {
-        match self {
-            Outcome::Clean => ExitCode::SUCCESS,
-            Outcome::Found => ExitCode::from(1),
-        }
-    }
-}
 
 /// A reader that closed the pipe (`tidings compat ... | head`) is not an error.
 pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {

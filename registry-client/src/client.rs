@@ -349,6 +349,17 @@ fn deleted(flag: bool) -> &'static str {
     }
 }
 
+/// Why one attempt of a request failed.
+struct Failed {
+    kind: Attempt,
+    /// The `Retry-After` seconds of the answer, if any.
+    retry_after: Option<u64>,
+    /// The registry's error, when it answered.
+    api: Option<ApiError>,
+    /// The transport's reason, when it did not.
+    cause: Option<String>,
+}
+
 impl Client {
     /// The registry's base URL.
     pub fn url(&self) -> &str {
@@ -382,86 +393,107 @@ impl Client {
         let policy = self.inner.retry;
         let mut attempt = 0;
         loop {
-            let mut request = self.inner.http.request(method.clone(), &url).header(
-                reqwest::header::ACCEPT,
-                format!("{MEDIA_TYPE}, application/json"),
-            );
-            if let Some(body) = body {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, MEDIA_TYPE)
-                    .body(body.to_string());
-            }
-            request = match &self.inner.auth {
-                Some(Auth::Basic { username, password }) => {
-                    request.basic_auth(username, Some(password.expose()))
-                }
-                Some(Auth::Bearer(token)) => request.bearer_auth(token.expose()),
-                None => request,
+            let failed = match self.attempt(&method, &url, body).await {
+                Ok(text) => return Ok(text),
+                Err(failed) => failed,
             };
-            self.inner
-                .requests
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let outcome: Result<
-                std::convert::Infallible,
-                (Attempt, Option<u64>, Option<ApiError>),
-            > = match request.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok());
-                    match response.text().await {
-                        Ok(text) if (200..300).contains(&status) => return Ok(text),
-                        Ok(text) => Err((
-                            Attempt::Status(status),
-                            retry_after,
-                            Some(api_error(status, &self.redact(&text))),
-                        )),
-                        Err(e) => Err((
-                            if e.is_timeout() {
-                                Attempt::Timeout
-                            } else {
-                                Attempt::Transport
-                            },
-                            None,
-                            None,
-                        )),
-                    }
-                }
-                Err(e) => Err((
-                    if e.is_timeout() {
-                        Attempt::Timeout
-                    } else if e.is_connect() {
-                        Attempt::Connect
-                    } else {
-                        Attempt::Transport
-                    },
-                    None,
-                    None,
-                )),
-            };
-            let Err((failure, retry_after, api)) = outcome;
-            if attempt < policy.max_retries && RetryPolicy::is_retryable(failure) {
-                tokio::time::sleep(policy.delay(attempt, retry_after)).await;
+            if attempt < policy.max_retries && RetryPolicy::is_retryable(failed.kind) {
+                tokio::time::sleep(policy.delay(attempt, failed.retry_after)).await;
                 attempt += 1;
                 continue;
             }
             let attempts = attempt + 1;
-            return Err(match (failure, api) {
-                (_, Some(api)) => Error::Api(api),
-                (Attempt::Timeout, _) => Error::Timeout {
+            return Err(match failed {
+                Failed { api: Some(api), .. } => Error::Api(api),
+                Failed {
+                    kind: Attempt::Timeout,
+                    ..
+                } => Error::Timeout {
                     url,
                     timeout_ms: self.inner.timeout.as_millis(),
                     attempts,
                 },
-                (_, _) => Error::Unreachable {
+                Failed { kind, cause, .. } => Error::Unreachable {
                     url,
-                    message: format!("{failure:?}").to_lowercase(),
+                    message: cause.unwrap_or_else(|| format!("{kind:?}").to_lowercase()),
                     attempts,
                 },
             });
+        }
+    }
+
+    /// One try of a request: the body of a 2xx answer, or why it failed.
+    async fn attempt(
+        &self,
+        method: &reqwest::Method,
+        url: &str,
+        body: Option<&Value>,
+    ) -> Result<String, Failed> {
+        let mut request = self.inner.http.request(method.clone(), url).header(
+            reqwest::header::ACCEPT,
+            format!("{MEDIA_TYPE}, application/json"),
+        );
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, MEDIA_TYPE)
+                .body(body.to_string());
+        }
+        request = match &self.inner.auth {
+            Some(Auth::Basic { username, password }) => {
+                request.basic_auth(username, Some(password.expose()))
+            }
+            Some(Auth::Bearer(token)) => request.bearer_auth(token.expose()),
+            None => request,
+        };
+        self.inner
+            .requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.transport_failure(&e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        match response.text().await {
+            Ok(text) if (200..300).contains(&status) => Ok(text),
+            Ok(text) => Err(Failed {
+                kind: Attempt::Status(status),
+                retry_after,
+                api: Some(api_error(status, &self.redact(&text))),
+                cause: None,
+            }),
+            Err(e) => Err(self.transport_failure(&e)),
+        }
+    }
+
+    /// A request that got no answer: its kind, and the transport's reason (a refused
+    /// connection, a name that does not resolve, a certificate the client does not trust), its
+    /// whole chain of causes, credentials cut.
+    fn transport_failure(&self, e: &reqwest::Error) -> Failed {
+        let kind = if e.is_timeout() {
+            Attempt::Timeout
+        } else if e.is_connect() {
+            Attempt::Connect
+        } else {
+            Attempt::Transport
+        };
+        let mut causes = Vec::new();
+        let mut source = std::error::Error::source(e);
+        while let Some(cause) = source {
+            causes.push(cause.to_string());
+            source = cause.source();
+        }
+        // reqwest's own text names the URL, which the error names already.
+        let cause = (!causes.is_empty()).then(|| self.redact(&causes.join(": ")));
+        Failed {
+            kind,
+            retry_after: None,
+            api: None,
+            cause,
         }
     }
 

@@ -292,3 +292,48 @@ async fn secrets_echoed_by_a_registry_are_redacted_from_errors() {
     );
     raw.abort();
 }
+
+/// A request that gets no answer keeps its cause: a refused connection says so, and a TLS
+/// handshake with a server that does not speak TLS names the TLS failure (not only
+/// "transport").
+#[tokio::test]
+async fn transport_failures_keep_their_cause() {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let refused = ClientBuilder::new(format!("http://127.0.0.1:{port}"))
+        .retry(quick(0))
+        .build()
+        .unwrap()
+        .subjects(false)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(refused.to_lowercase().contains("refused"), "{refused}");
+
+    let (url, _, server) = start_server(|_| {
+        (
+            StatusCode::OK,
+            HeaderMap::new(),
+            "[]".into(),
+            Duration::ZERO,
+        )
+    })
+    .await;
+    let tls = ClientBuilder::new(url.replace("http://", "https://"))
+        .retry(quick(0))
+        .build()
+        .unwrap()
+        .subjects(false)
+        .await
+        .unwrap_err()
+        .to_string();
+    server.abort();
+    assert!(tls.contains("cannot reach the registry"), "{tls}");
+    assert!(!tls.contains(": transport ("), "{tls}");
+    assert!(
+        tls.to_lowercase().contains("message") || tls.to_lowercase().contains("tls"),
+        "{tls}"
+    );
+}

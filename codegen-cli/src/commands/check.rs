@@ -1,8 +1,6 @@
 //! `tidings check`: every event's versions at its level, and published versions against a git
 //! baseline.
 
-use std::process::ExitCode;
-
 use anyhow::Context;
 use tidings_registry::publish::{self, Finding, Plan};
 use tidings_schema::repo::{check, lint, Diagnostic, LoadedRepository, Repository, Severity};
@@ -10,8 +8,9 @@ use tidings_schema::SchemaError;
 
 use crate::cli::CheckArgs;
 use crate::diagnostics::{self, Scope};
+use crate::exit::Exit;
 
-pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     let repo = args.project.open()?;
     let lint = !args.no_lint;
     if lint {
@@ -56,7 +55,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         events: repo.events.iter().map(|e| e.key()).collect(),
     };
     diagnostics::print(args.format, &report.diagnostics, &scope)?;
-    Ok(super::exit_for(report.has_errors()))
+    Ok(Exit::found_if(report.has_errors()))
 }
 
 /// The repository's own gate, which `check` runs and `publish` runs before it registers

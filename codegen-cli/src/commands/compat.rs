@@ -1,14 +1,13 @@
 //! `tidings compat`: the engine on plain files.
 
-use std::process::ExitCode;
-
 use tidings_schema::compat::{check_with, Options, SchemaDoc};
 
 use crate::cli::{CompatArgs, Format};
-use crate::output::{self, Outcome};
+use crate::exit::Exit;
+use crate::output;
 use crate::schema_files::read_schema;
 
-pub(crate) fn run(args: CompatArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: CompatArgs) -> anyhow::Result<Exit> {
     let docs = args
         .files
         .iter()
@@ -24,5 +23,5 @@ pub(crate) fn run(args: CompatArgs) -> anyhow::Result<ExitCode> {
         Format::Text => output::print_text(&report, new.file(), &previous_files)?,
         Format::Json => output::print_json(&report, new.file(), &previous_files)?,
     }
-    Ok(Outcome::from_report(&report).exit_code())
+    Ok(Exit::found_if(!report.is_compatible()))
 }

@@ -1,16 +1,16 @@
 //! `tidings diff OLD NEW`: every difference, each with what it breaks at each level.
 
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 use serde::Serialize;
 use tidings_schema::compat::diff::{diff, Change};
 use tidings_schema::compat::{Level, SchemaDoc};
 
 use crate::cli::{DiffArgs, Format};
+use crate::exit::Exit;
 use crate::schema_files::read_schema;
 
-pub(crate) fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: DiffArgs) -> anyhow::Result<Exit> {
     let old = read_schema(&args.old, args.schema_type, &args.references)?;
     let new = read_schema(&args.new, args.schema_type, &args.references)?;
     let changes = diff(&old, &new, args.policy.into());
@@ -18,7 +18,7 @@ pub(crate) fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         Format::Text => print_text(&changes, &old, &new)?,
         Format::Json => print_json(&changes, &old, &new)?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Clean)
 }
 
 fn levels(levels: &[Level]) -> String {

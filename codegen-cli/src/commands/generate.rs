@@ -1,13 +1,12 @@
 //! `tidings generate [--out DIR] [--check]`: Rust types for every event of the project.
 
-use std::process::ExitCode;
-
 use anyhow::Context;
 use tidings_codegen::{Config, UuidType};
 
 use crate::cli::GenerateArgs;
+use crate::exit::Exit;
 
-pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<Exit> {
     let project = &args.project.root();
     let config = if args.uuid {
         Config::new().uuid(UuidType::Uuid)
@@ -34,7 +33,7 @@ pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
                 shown.display(),
                 generated.files.len()
             );
-            return Ok(ExitCode::SUCCESS);
+            return Ok(Exit::Clean);
         }
         // The command that brings them up to date: this one, without `--check`.
         let mut command = "tidings generate".to_owned();
@@ -50,7 +49,7 @@ pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
                 shown.join(name).display()
             );
         }
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::Found);
     }
     let written = generated.write_to(&out)?;
     println!(
@@ -59,5 +58,5 @@ pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         generated.files.len(),
         written.len()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Clean)
 }

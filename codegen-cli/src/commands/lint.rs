@@ -1,13 +1,12 @@
 //! `tidings lint`: naming and repository rules.
 
-use std::process::ExitCode;
-
 use tidings_schema::repo::lint;
 
 use crate::cli::LintArgs;
 use crate::diagnostics::{self, Scope};
+use crate::exit::Exit;
 
-pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: LintArgs) -> anyhow::Result<Exit> {
     let repo = args.project.open()?;
     lint::check_config(&repo).map_err(anyhow::Error::msg)?;
     let loaded = repo.load();
@@ -20,5 +19,5 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
         events: repo.events.iter().map(|e| e.key()).collect(),
     };
     diagnostics::print(args.format, &report.diagnostics, &scope)?;
-    Ok(super::exit_for(report.has_errors()))
+    Ok(Exit::found_if(report.has_errors()))
 }

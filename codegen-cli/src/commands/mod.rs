@@ -8,11 +8,10 @@ mod lint;
 mod publish;
 mod registry;
 
-use std::process::ExitCode;
-
 use crate::cli::{Cli, Command};
+use crate::exit::Exit;
 
-pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Compat(args) => compat::run(args),
         Command::Lint(args) => lint::run(args),
@@ -24,13 +23,13 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "tidings", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
+            Ok(Exit::Clean)
         }
     }
 }
 
 /// Schemas that cannot be read stop a run: each is printed with its position, exit status 2.
-fn report_schema_errors(errors: &[&tidings_schema::SchemaError]) -> Option<ExitCode> {
+fn report_schema_errors(errors: &[&tidings_schema::SchemaError]) -> Option<Exit> {
     if errors.is_empty() {
         return None;
     }
@@ -42,13 +41,5 @@ fn report_schema_errors(errors: &[&tidings_schema::SchemaError]) -> Option<ExitC
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
     );
-    Some(ExitCode::from(2))
-}
-
-fn exit_for(has_errors: bool) -> ExitCode {
-    if has_errors {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    Some(Exit::Error)
 }

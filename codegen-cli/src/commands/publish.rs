@@ -3,7 +3,6 @@
 //! subjects first. Idempotent: what is already there is recognised by content.
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -14,8 +13,9 @@ use tidings_schema::repo::{lint, Repository};
 use super::registry::{runtime, Connection};
 use crate::cli::{Format, PublishArgs};
 use crate::diagnostics::{self, Scope};
+use crate::exit::Exit;
 
-pub(crate) fn run(args: PublishArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: PublishArgs) -> anyhow::Result<Exit> {
     let repo = args.project.open()?;
     if !args.no_lint {
         lint::check_config(&repo).map_err(anyhow::Error::msg)?;
@@ -32,7 +32,7 @@ pub(crate) fn run(args: PublishArgs) -> anyhow::Result<ExitCode> {
             events: repo.events.iter().map(|e| e.key()).collect(),
         };
         diagnostics::print(crate::cli::ReportFormat::Text, &report.diagnostics, &scope)?;
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::Found);
     }
     let plan =
         Plan::new(&repo, &loaded).context("cannot map the repository to registry subjects")?;
@@ -55,7 +55,7 @@ async fn publish_to(
     repo: &Repository,
     plan: &Plan,
     connection: &Connection,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<Exit> {
     let client = &connection.client;
     let concurrency = usize::from(args.connection.concurrency);
     let options = tidings_schema::compat::Options {
@@ -80,7 +80,7 @@ async fn publish_to(
             connection.name
         );
         diagnostics::print(crate::cli::ReportFormat::Text, &diagnostics, &scope)?;
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::Found);
     }
     if args.dry_run {
         let report = PublishReport {
@@ -94,7 +94,7 @@ async fn publish_to(
             true,
             client.requests_sent(),
         )?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Clean);
     }
 
     let bar = progress_bar(reconciled.new_versions());
@@ -124,7 +124,7 @@ async fn publish_to(
         client.requests_sent(),
     )?;
     if report.is_complete() {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Clean);
     }
     Err(incomplete(&report, &connection.name))
 }

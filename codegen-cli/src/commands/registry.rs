@@ -3,7 +3,6 @@
 //! registry of the project, served for the length of the command on a free loopback port.
 
 use std::path::Path;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -13,14 +12,15 @@ use tidings_registry::{Auth, Client, ClientBuilder};
 use tidings_schema::repo::Config;
 
 use crate::cli::{RegistryArgs, RegistryCommand, ServeArgs};
+use crate::exit::Exit;
 
-pub(crate) fn run(command: RegistryCommand) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(command: RegistryCommand) -> anyhow::Result<Exit> {
     match command {
         RegistryCommand::Serve(args) => serve(args),
     }
 }
 
-fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+fn serve(args: ServeArgs) -> anyhow::Result<Exit> {
     let data = args
         .data
         .unwrap_or_else(|| args.project.root().join(DEFAULT_DATA_DIR));
@@ -47,7 +47,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await
         .context("the server failed")
     })?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Clean)
 }
 
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
