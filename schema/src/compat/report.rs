@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::avro::{reader_writer_incompatibilities, Incompatibility, IncompatibilityType};
-use super::json::{differences, Change};
+use super::json::{incompatibilities, Change};
 use super::{Direction, Level, Options, SchemaDoc};
 use crate::avro::{AvroSchema, Kind};
 use crate::jsonschema::JsonSchema;
@@ -106,9 +106,8 @@ pub(super) fn compare(
         (SchemaDoc::Avro(old), SchemaDoc::Avro(new)) => avro_findings(old, index, new, direction),
         (SchemaDoc::Json(o), SchemaDoc::Json(n)) => {
             let (original, update) = original_and_update(o, n, direction);
-            differences(original, update, options.policy)
+            incompatibilities(original, update, options.policy)
                 .into_iter()
-                .filter(|c| !c.difference.is_compatible(options.policy))
                 .map(|c| json_finding(c, o.file(), index, n.file(), direction))
                 .collect()
         }
@@ -145,9 +144,7 @@ pub(super) fn compatible(
         },
         (SchemaDoc::Json(o), SchemaDoc::Json(n)) => {
             let (original, update) = original_and_update(o, n, direction);
-            differences(original, update, options.policy)
-                .iter()
-                .all(|c| c.difference.is_compatible(options.policy))
+            incompatibilities(original, update, options.policy).is_empty()
         }
         _ => false,
     }

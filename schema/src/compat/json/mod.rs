@@ -31,6 +31,30 @@ pub struct Change {
 
 /// Every difference from `original` to `update`, compatible ones included.
 pub fn differences(original: &JsonSchema, update: &JsonSchema, policy: Policy) -> Vec<Change> {
+    compare_documents(original, update, policy, Ctx::default())
+}
+
+/// The differences from `original` to `update` that `policy` does not accept: what a
+/// compatibility check reports. Compatible differences are not written at all (a schema that
+/// grew compatibly has many, and each would cost its path).
+pub fn incompatibilities(
+    original: &JsonSchema,
+    update: &JsonSchema,
+    policy: Policy,
+) -> Vec<Change> {
+    let ctx = Ctx {
+        only_incompatible: Some(policy),
+        ..Ctx::default()
+    };
+    compare_documents(original, update, policy, ctx)
+}
+
+fn compare_documents(
+    original: &JsonSchema,
+    update: &JsonSchema,
+    policy: Policy,
+    mut ctx: Ctx,
+) -> Vec<Change> {
     let mut engine = Engine {
         original,
         update,
@@ -39,7 +63,6 @@ pub fn differences(original: &JsonSchema, update: &JsonSchema, policy: Policy) -
         in_progress: PairSet::default(),
         swaps: 0,
     };
-    let mut ctx = Ctx::default();
     engine.compare(&mut ctx, Some(original.root()), Some(update.root()));
     ctx.changes
 }
@@ -70,6 +93,8 @@ struct Ctx {
     changes: Vec<Change>,
     /// Positions of the pair being compared.
     pos: (Pos, Pos),
+    /// Record only what this policy refuses (see [`incompatibilities`]).
+    only_incompatible: Option<Policy>,
 }
 
 impl Ctx {
@@ -78,6 +103,16 @@ impl Ctx {
             path: self.path.clone(),
             changes: Vec::new(),
             pos: self.pos,
+            only_incompatible: self.only_incompatible,
+        }
+    }
+
+    /// A sub-context that records every difference, whatever this one keeps: for comparisons
+    /// whose verdict depends on compatible differences too.
+    fn sub_recording_all(&self) -> Ctx {
+        Ctx {
+            only_incompatible: None,
+            ..self.sub()
         }
     }
 
@@ -86,6 +121,12 @@ impl Ctx {
     }
 
     fn add(&mut self, difference: Difference) {
+        if self
+            .only_incompatible
+            .is_some_and(|policy| difference.is_compatible(policy))
+        {
+            return;
+        }
         let path = self.path_string();
         self.changes.push(Change {
             difference,
@@ -159,6 +200,7 @@ impl Engine<'_> {
                 path: Vec::new(),
                 changes: Vec::new(),
                 pos: (self.original.get(o).pos, self.update.get(u).pos),
+                only_incompatible: ctx.only_incompatible,
             };
             self.compare_pair(&mut sub, o, u);
             self.in_progress.remove(&key);
@@ -281,9 +323,10 @@ impl Engine<'_> {
         ctx.enter("if");
         match (o[0], u[0]) {
             (Some(oc), Some(uc)) => {
-                let mut forward = ctx.sub();
+                // Any change but an annotation's counts here, compatible or not.
+                let mut forward = ctx.sub_recording_all();
                 self.compare(&mut forward, Some(oc), Some(uc));
-                let mut backward = ctx.sub();
+                let mut backward = ctx.sub_recording_all();
                 self.compare_swapped(&mut backward, uc, oc);
                 let unchanged = |changes: &[Change]| {
                     changes.iter().all(|c| {

@@ -326,11 +326,14 @@ impl Engine<'_> {
 }
 
 /// An object's properties and required names by name.
+/// Property names are short: the pair hasher's few operations per byte beat SipHash's setup.
+type NameHasher = std::hash::BuildHasherDefault<crate::compat::PairHasher>;
+
 struct Index<'o> {
     object: &'o ObjectSchema,
     /// Built only for wide objects: a scan of a few members is cheaper than hashing.
-    properties: Option<std::collections::HashMap<&'o str, NodeId>>,
-    required: Option<std::collections::HashSet<&'o str>>,
+    properties: Option<std::collections::HashMap<&'o str, NodeId, NameHasher>>,
+    required: Option<std::collections::HashSet<&'o str, NameHasher>>,
 }
 
 impl<'o> Index<'o> {
