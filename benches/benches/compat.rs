@@ -10,7 +10,8 @@
 use divan::Bencher;
 use tidings_schema::avro::{parse, AvroSchema};
 use tidings_schema::compat::avro::{can_read, reader_writer_incompatibilities};
-use tidings_schema::compat::{check, Level, SchemaDoc};
+use tidings_schema::compat::{check, Level};
+use tidings_schema::SchemaDoc;
 
 #[global_allocator]
 static ALLOC: tidings_benches::CountingAllocator = tidings_benches::CountingAllocator;

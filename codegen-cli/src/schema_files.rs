@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use tidings_schema::avro::{AvroParser, SourceFile};
-use tidings_schema::compat::SchemaDoc;
 use tidings_schema::jsonschema::JsonSchemaLoader;
 use tidings_schema::repo::config::CONFIG_FILE;
 use tidings_schema::repo::{Config, SchemaFiles};
+use tidings_schema::SchemaDoc;
 
 use crate::cli::SchemaType;
 

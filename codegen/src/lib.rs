@@ -26,8 +26,9 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde::Deserialize;
-use tidings_schema::compat::{check, Level, SchemaDoc};
+use tidings_schema::compat::{check, Level};
 use tidings_schema::repo::{LoadedEvent, RepoError, Repository};
+use tidings_schema::SchemaDoc;
 use tidings_schema::{naming, SchemaError};
 
 use space::{Shape, TypeDef, TypeSpace};

@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 use tidings_schema::avro::Kind as AvroKind;
-use tidings_schema::compat::SchemaDoc;
+use tidings_schema::SchemaDoc;
 
 use crate::attr;
 use crate::check::{self, Target};

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use tidings_schema::avro::{AvroParser, SourceFile};
-use tidings_schema::compat::SchemaDoc;
 use tidings_schema::jsonschema::JsonSchemaLoader;
 use tidings_schema::repo::config::Config;
+use tidings_schema::SchemaDoc;
 
 /// A schema file and everything the impl needs to know about it.
 pub(crate) struct Located {

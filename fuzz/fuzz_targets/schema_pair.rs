@@ -5,7 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use tidings_schema::compat::diff::diff;
-use tidings_schema::compat::{check, Level, Policy, SchemaDoc};
+use tidings_schema::compat::{check, Level, Policy};
+use tidings_schema::SchemaDoc;
 use tidings_schema::form::registry_form;
 use tidings_schema::repo::Format;
 

@@ -21,10 +21,11 @@ use tidings::registry::{
     SchemaRegistry,
 };
 use tidings::SchemaFormat;
-use tidings_schema::compat::{check, Level, SchemaDoc};
+use tidings_schema::compat::{check, Level};
 use tidings_schema::registry::{RegistrySchema, SharedFiles};
 use tidings_schema::repo::config::JsonReferences;
 use tidings_schema::repo::{Config, Format};
+use tidings_schema::SchemaDoc;
 use tokio::sync::OnceCell;
 
 use crate::client::{Client, NewSchema, Reference, VersionRef};

@@ -3,7 +3,8 @@
 //! reason at once.
 //!
 //! ```
-//! use tidings_schema::compat::{check, Level, SchemaDoc};
+//! use tidings_schema::compat::{check, Level};
+//! use tidings_schema::SchemaDoc;
 //!
 //! let v1 = SchemaDoc::parse_avro("v1.avsc", r#"{"type": "record", "name": "UserRegistered",
 //!     "fields": [{"name": "id", "type": "string"}]}"#)?;
@@ -18,6 +19,7 @@
 pub mod avro;
 pub mod compat;
 mod depth;
+mod doc;
 mod error;
 pub mod form;
 pub mod jsonschema;
@@ -27,4 +29,5 @@ pub mod repo;
 pub mod source;
 
 pub use depth::MAX_TYPE_DEPTH;
+pub use doc::SchemaDoc;
 pub use error::SchemaError;

@@ -4,7 +4,8 @@
 //! each place that reaches it again: the findings grow with the schemas, not with the paths.
 
 use tidings_schema::compat::diff::diff;
-use tidings_schema::compat::{check, Level, Policy, SchemaDoc};
+use tidings_schema::compat::{check, Level, Policy};
+use tidings_schema::SchemaDoc;
 
 const LEVELS: usize = 22;
 

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use serde_json::Value;
 use tidings_schema::avro::{AvroParser, AvroSchema, SourceFile};
 use tidings_schema::compat::avro::{can_read, reader_writer_incompatibilities};
-use tidings_schema::compat::{check, check_with, is_compatible, Level, Options, Policy, SchemaDoc};
+use tidings_schema::compat::{check, check_with, is_compatible, Level, Options, Policy};
+use tidings_schema::SchemaDoc;
 
 fn corpus_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("TIDINGS_COMPAT_CORPUS") {

@@ -4,7 +4,8 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use tidings_schema::compat::{check, is_compatible, Level, Options, SchemaDoc};
+use tidings_schema::compat::{check, is_compatible, Level, Options};
+use tidings_schema::SchemaDoc;
 
 /// A generated Avro type, rendered to JSON with unique names.
 #[derive(Debug, Clone)]

@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use tidings_schema::compat::{check, Level, Report, SchemaDoc};
+use tidings_schema::compat::{check, Level, Report};
+use tidings_schema::SchemaDoc;
 
 fn load(path: &Path) -> SchemaDoc {
     let text = std::fs::read_to_string(path).unwrap();

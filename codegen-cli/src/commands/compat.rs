@@ -1,6 +1,7 @@
 //! `tidings compat`: the engine on plain files.
 
-use tidings_schema::compat::{check_with, Options, SchemaDoc};
+use tidings_schema::compat::{check_with, Options};
+use tidings_schema::SchemaDoc;
 
 use crate::cli::{CompatArgs, Format};
 use crate::exit::Exit;

@@ -4,7 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use tidings_schema::compat::diff::{diff, Change};
-use tidings_schema::compat::{Level, SchemaDoc};
+use tidings_schema::compat::Level;
+use tidings_schema::SchemaDoc;
 
 use crate::cli::{DiffArgs, Format};
 use crate::exit::Exit;

@@ -20,7 +20,8 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use tidings_schema::compat::{check_with, is_compatible, Level, Options, SchemaDoc};
+use tidings_schema::compat::{check_with, is_compatible, Level, Options};
+use tidings_schema::SchemaDoc;
 
 use crate::client::Reference;
 use crate::error::ApiError;

@@ -8,10 +8,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use tidings_schema::avro::{AvroParser, SourceFile};
-use tidings_schema::compat::SchemaDoc;
 use tidings_schema::form::registry_form;
 use tidings_schema::jsonschema::{normalize_path, JsonSchemaLoader};
 use tidings_schema::repo::Format;
+use tidings_schema::SchemaDoc;
 
 /// A schema with its references resolved, the referenced ones first (dependency order).
 pub(crate) struct Resolved<'a> {

@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use futures_util::StreamExt;
 use serde::Serialize;
-use tidings_schema::compat::{check_with, Level, Options, SchemaDoc};
+use tidings_schema::compat::{check_with, Level, Options};
+use tidings_schema::SchemaDoc;
 use tokio::sync::OnceCell;
 
 pub use plan::{Plan, PlanError, PlannedSubject, PlannedVersion, Source};

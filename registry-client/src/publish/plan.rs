@@ -10,10 +10,11 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use tidings_schema::compat::{Level, SchemaDoc};
+use tidings_schema::compat::Level;
 use tidings_schema::registry::{is_shared, RegistrySchema, SharedFiles};
 use tidings_schema::repo::config::JsonReferences;
 use tidings_schema::repo::{Format, LoadedRepository, Repository};
+use tidings_schema::SchemaDoc;
 
 /// Where a subject's schemas come from.
 #[derive(Debug, Clone, PartialEq, Eq)]

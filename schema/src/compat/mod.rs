@@ -15,11 +15,10 @@ use std::fmt;
 use std::hash::Hasher;
 use std::str::FromStr;
 
+/// The model type lives at the crate root (`tidings_schema::SchemaDoc`); named here too, as
+/// before.
+pub use crate::SchemaDoc;
 pub use report::{Finding, Location, Report};
-
-use crate::avro::{AvroSchema, SourceFile};
-use crate::error::SchemaError;
-use crate::jsonschema::JsonSchema;
 
 /// Confluent Schema Registry's compatibility levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -137,51 +136,6 @@ pub enum Policy {
     /// Also accepts property and additional-property changes that are safe only when producers
     /// never send undeclared properties.
     Lenient,
-}
-
-/// A schema of either format, ready to be compared.
-#[derive(Debug, Clone)]
-pub enum SchemaDoc {
-    /// An Avro schema.
-    Avro(AvroSchema),
-    /// A JSON Schema.
-    Json(JsonSchema),
-}
-
-impl SchemaDoc {
-    /// Parses an Avro schema file's text.
-    ///
-    /// # Errors
-    /// See [`crate::avro::AvroParser::parse`].
-    pub fn parse_avro(name: &str, text: &str) -> Result<SchemaDoc, SchemaError> {
-        crate::avro::AvroParser::new()
-            .parse(SourceFile { name, text })
-            .map(SchemaDoc::Avro)
-    }
-
-    /// Parses a JSON Schema file's text.
-    ///
-    /// # Errors
-    /// See [`crate::jsonschema::JsonSchemaLoader::load_str`].
-    pub fn parse_json(name: &str, text: &str) -> Result<SchemaDoc, SchemaError> {
-        crate::jsonschema::parse(name, text).map(SchemaDoc::Json)
-    }
-
-    /// The file the schema was read from.
-    pub fn file(&self) -> &str {
-        match self {
-            SchemaDoc::Avro(s) => &s.file,
-            SchemaDoc::Json(s) => s.file(),
-        }
-    }
-
-    /// `avro` or `json`.
-    pub fn format(&self) -> &'static str {
-        match self {
-            SchemaDoc::Avro(_) => "avro",
-            SchemaDoc::Json(_) => "json",
-        }
-    }
 }
 
 /// Options of a check.

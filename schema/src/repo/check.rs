@@ -5,9 +5,10 @@ use std::collections::HashMap;
 
 use super::lint::Linter;
 use super::{Diagnostic, EventFiles, LoadedEvent, LoadedRepository, Repository, Severity};
-use crate::compat::{check_with, Options, SchemaDoc};
+use crate::compat::{check_with, Options};
 use crate::error::SchemaError;
 use crate::source::{self, Node, Pos, Value};
+use crate::SchemaDoc;
 
 /// What `check` found.
 #[derive(Debug, Default)]

@@ -5,10 +5,10 @@
 use super::config::{FieldCase, LintConfig};
 use super::{Diagnostic, Format, LoadedEvent, LoadedRepository, Repository, Severity};
 use crate::avro::{AvroSchema, Kind as AvroKind};
-use crate::compat::SchemaDoc;
 use crate::jsonschema::{JsonSchema, Kind as JsonKind};
 use crate::naming;
 use crate::source::{self, Node, Pos};
+use crate::SchemaDoc;
 
 /// Every lint rule: id, severity, purpose.
 pub const RULES: &[(&str, Severity, &str)] = &[

@@ -16,10 +16,10 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use files::{relative_path, SchemaFiles};
 
 use crate::avro::{AvroParser, SourceFile};
-use crate::compat::SchemaDoc;
 use crate::error::SchemaError;
 use crate::jsonschema::{JsonSchema, JsonSchemaLoader};
 use crate::source::Pos;
+use crate::SchemaDoc;
 
 /// A repository that cannot be read at all.
 #[derive(Debug, thiserror::Error)]

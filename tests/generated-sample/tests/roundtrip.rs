@@ -9,9 +9,9 @@ use serde_json::{json, Value};
 use tidings::registry::InMemoryRegistry;
 use tidings_generated_sample::{audit, identity, notifications, orders, organizations, payments};
 use tidings_schema::avro::{AvroSchema, Kind as Avro, TypeId};
-use tidings_schema::compat::SchemaDoc;
 use tidings_schema::jsonschema::{JsonSchema, Kind as Json, NodeId};
 use tidings_schema::repo::Repository;
+use tidings_schema::SchemaDoc;
 
 fn project() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -1,0 +1,51 @@
+//! The schema model: a schema of either format, as every crate reads, compares, generates from
+//! and registers it.
+
+use crate::avro::{AvroSchema, SourceFile};
+use crate::error::SchemaError;
+use crate::jsonschema::JsonSchema;
+
+/// A schema of either format, parsed with its source positions.
+#[derive(Debug, Clone)]
+pub enum SchemaDoc {
+    /// An Avro schema.
+    Avro(AvroSchema),
+    /// A JSON Schema.
+    Json(JsonSchema),
+}
+
+impl SchemaDoc {
+    /// Parses an Avro schema file's text.
+    ///
+    /// # Errors
+    /// See [`crate::avro::AvroParser::parse`].
+    pub fn parse_avro(name: &str, text: &str) -> Result<SchemaDoc, SchemaError> {
+        crate::avro::AvroParser::new()
+            .parse(SourceFile { name, text })
+            .map(SchemaDoc::Avro)
+    }
+
+    /// Parses a JSON Schema file's text.
+    ///
+    /// # Errors
+    /// See [`crate::jsonschema::JsonSchemaLoader::load_str`].
+    pub fn parse_json(name: &str, text: &str) -> Result<SchemaDoc, SchemaError> {
+        crate::jsonschema::parse(name, text).map(SchemaDoc::Json)
+    }
+
+    /// The file the schema was read from.
+    pub fn file(&self) -> &str {
+        match self {
+            SchemaDoc::Avro(s) => &s.file,
+            SchemaDoc::Json(s) => s.file(),
+        }
+    }
+
+    /// `avro` or `json`.
+    pub fn format(&self) -> &'static str {
+        match self {
+            SchemaDoc::Avro(_) => "avro",
+            SchemaDoc::Json(_) => "json",
+        }
+    }
+}
