@@ -6,9 +6,9 @@
 use libfuzzer_sys::fuzz_target;
 use tidings_schema::compat::diff::diff;
 use tidings_schema::compat::{check, Level, Policy};
-use tidings_schema::SchemaDoc;
 use tidings_schema::form::registry_form;
 use tidings_schema::repo::Format;
+use tidings_schema::SchemaDoc;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

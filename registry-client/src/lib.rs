@@ -16,9 +16,13 @@
 //! Every non-2xx answer is an [`ApiError`] with the registry's `error_code`; 5xx, 408, 429,
 //! connection failures and timeouts are retried per [`RetryPolicy`]; credentials are
 //! [`Secret`]s that never print.
+//!
+//! The embedded local registry (`local`, a Confluent-compatible server) is behind the `local`
+//! cargo feature: services that only talk to a real registry build no web server.
 
 mod client;
 mod error;
+#[cfg(feature = "local")]
 pub mod local;
 pub mod publish;
 mod retry;

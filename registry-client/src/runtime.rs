@@ -411,10 +411,9 @@ fn failed(error: Error) -> RegistryError {
 }
 
 fn format_of(schema_type: &str) -> SchemaFormat {
-    if schema_type.eq_ignore_ascii_case("JSON") {
-        SchemaFormat::Json
-    } else {
-        SchemaFormat::Avro
+    match Format::from_schema_type(schema_type) {
+        Format::Json => SchemaFormat::Json,
+        Format::Avro => SchemaFormat::Avro,
     }
 }
 

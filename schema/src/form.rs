@@ -31,6 +31,14 @@ pub fn registry_form(format: Format, text: &str) -> Result<String, String> {
     Ok(value.to_string())
 }
 
+/// [`registry_form`] of a schema as a registry holds it: its `schemaType` and text.
+///
+/// # Errors
+/// See [`registry_form`].
+pub fn registry_form_of(schema_type: &str, text: &str) -> Result<String, String> {
+    registry_form(Format::from_schema_type(schema_type), text)
+}
+
 /// Whether two texts are the same schema for a registry.
 pub fn same_schema(format: Format, a: &str, b: &str) -> bool {
     match (registry_form(format, a), registry_form(format, b)) {

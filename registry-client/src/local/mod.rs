@@ -27,7 +27,6 @@ use crate::client::Reference;
 use crate::error::ApiError;
 pub use connections::Limits;
 use log::{Access, Log};
-pub(crate) use parse::canonical;
 use parse::Resolved;
 
 /// The folder the local registry keeps its data in, below the project.
@@ -128,8 +127,8 @@ impl State {
                 schema,
                 references,
             } => {
-                let form =
-                    parse::canonical(&schema_type, &schema).unwrap_or_else(|_| schema.clone());
+                let form = tidings_schema::form::registry_form_of(&schema_type, &schema)
+                    .unwrap_or_else(|_| schema.clone());
                 self.ids_by_form
                     .insert((schema_type.clone(), form, references.clone()), id);
                 self.schemas.insert(
@@ -771,8 +770,8 @@ fn candidate(state: &State, subject: &str, request: &SchemaRequest) -> Result<Ca
             format!("schema type `{schema_type}` is not supported here: use AVRO or JSON"),
         ));
     }
-    let form =
-        parse::canonical(&schema_type, &request.schema).map_err(|e| invalid(&schema_type, e))?;
+    let form = tidings_schema::form::registry_form_of(&schema_type, &request.schema)
+        .map_err(|e| invalid(&schema_type, e))?;
     let resolved = state.resolve(&schema_type, &request.schema, &request.references, 0)?;
     let doc = parse::parse(subject, &resolved).map_err(|e| invalid(&schema_type, e))?;
     Ok(Candidate {

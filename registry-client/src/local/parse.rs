@@ -8,9 +8,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use tidings_schema::avro::{AvroParser, SourceFile};
-use tidings_schema::form::registry_form;
 use tidings_schema::jsonschema::{normalize_path, JsonSchemaLoader};
-use tidings_schema::repo::Format;
 use tidings_schema::SchemaDoc;
 
 /// A schema with its references resolved, the referenced ones first (dependency order).
@@ -23,18 +21,6 @@ pub(crate) struct Resolved<'a> {
     /// Shared where several paths reach one schema, so that the structure stays as small as
     /// the registry's own.
     pub references: Vec<(&'a str, Rc<Resolved<'a>>)>,
-}
-
-/// The registry form of a schema of type `schema_type` (`AVRO`, `JSON`): see
-/// [`tidings_schema::form`]. Two schemas with the same form are the same schema (and get the
-/// same id).
-pub(crate) fn canonical(schema_type: &str, text: &str) -> Result<String, String> {
-    let format = if schema_type.eq_ignore_ascii_case("JSON") {
-        Format::Json
-    } else {
-        Format::Avro
-    };
-    registry_form(format, text)
 }
 
 /// Parses a schema and its references with tidings' parsers.

@@ -25,7 +25,7 @@ pub use plan::{Plan, PlanError, PlannedSubject, PlannedVersion, Source};
 
 use crate::client::{Client, Compatibility, NewSchema, Reference, SubjectVersion, VersionRef};
 use crate::error::Error;
-use crate::local::canonical;
+use tidings_schema::form::registry_form_of as canonical;
 
 /// How many requests run at once unless configured.
 pub const DEFAULT_CONCURRENCY: usize = 8;

@@ -66,6 +66,18 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    /// The format a registry's `schemaType` names: `JSON` (any case) is JSON Schema; absent,
+    /// empty or `AVRO` is Avro (Confluent's default). Protobuf is not a format of tidings.
+    pub fn from_schema_type(schema_type: &str) -> Format {
+        if schema_type.eq_ignore_ascii_case("JSON") {
+            Format::Json
+        } else {
+            Format::Avro
+        }
+    }
+}
+
 /// One version file of an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionFile {
