@@ -164,7 +164,7 @@ impl Engine<'_> {
             ctx.enter(format!("{}/{i}", oc.keyword()));
             let mut row = Vec::new();
             for (j, usub) in us.iter().enumerate() {
-                let mut sub = ctx.sub();
+                let mut sub = ctx.sub_for_verdict();
                 self.compare(&mut sub, Some(*osub), Some(*usub));
                 if self.is_compatible(&sub.changes) {
                     row.push((j, sub.changes));

@@ -87,23 +87,54 @@ struct Engine<'s> {
 /// below this.
 const MAX_SWAPS: u32 = 16;
 
-#[derive(Default)]
 struct Ctx {
-    path: Vec<String>,
+    /// The JSON pointer of the pair being compared, `#/` and its segments joined by `/`: one
+    /// string, so that a sub-comparison copies it once and a keyword appends without allocating.
+    path: String,
+    /// The length of `path` before each segment entered.
+    marks: Vec<usize>,
     changes: Vec<Change>,
     /// Positions of the pair being compared.
     pos: (Pos, Pos),
     /// Record only what this policy refuses (see [`incompatibilities`]).
     only_incompatible: Option<Policy>,
+    /// Only the verdict of what is recorded counts, not where it is: write no paths.
+    verdict_only: bool,
+}
+
+impl Default for Ctx {
+    fn default() -> Self {
+        Ctx {
+            path: "#/".to_owned(),
+            marks: Vec::new(),
+            changes: Vec::new(),
+            pos: Default::default(),
+            only_incompatible: None,
+            verdict_only: false,
+        }
+    }
 }
 
 impl Ctx {
     fn sub(&self) -> Ctx {
         Ctx {
             path: self.path.clone(),
+            marks: self.marks.clone(),
             changes: Vec::new(),
             pos: self.pos,
             only_incompatible: self.only_incompatible,
+            verdict_only: self.verdict_only,
+        }
+    }
+
+    /// A sub-context for a comparison whose differences decide a choice and are then dropped
+    /// (which subschema of a `oneOf` an updated one stands for): when this context keeps only
+    /// what is refused, such a sub-context's differences never reach the report, so it writes
+    /// no paths.
+    fn sub_for_verdict(&self) -> Ctx {
+        Ctx {
+            verdict_only: self.only_incompatible.is_some(),
+            ..self.sub()
         }
     }
 
@@ -117,7 +148,12 @@ impl Ctx {
     }
 
     fn path_string(&self) -> String {
-        format!("#/{}", self.path.join("/"))
+        self.path.clone()
+    }
+
+    /// Whether the pair compared is the root pair (no segment entered).
+    fn at_root(&self) -> bool {
+        self.marks.is_empty()
     }
 
     fn add(&mut self, difference: Difference) {
@@ -127,7 +163,11 @@ impl Ctx {
         {
             return;
         }
-        let path = self.path_string();
+        let path = if self.verdict_only {
+            String::new()
+        } else {
+            self.path_string()
+        };
         self.changes.push(Change {
             difference,
             path,
@@ -137,25 +177,32 @@ impl Ctx {
     }
 
     fn add_at(&mut self, keyword: &str, difference: Difference) {
-        self.path.push(keyword.to_owned());
+        self.enter(keyword);
         self.add(difference);
-        self.path.pop();
+        self.leave();
     }
 
     /// Whether `difference` is already reported at `keyword` of the current path.
     fn has_at(&self, keyword: &str, difference: Difference) -> bool {
-        let path = format!("{}/{keyword}", self.path_string());
+        let separator = if self.at_root() { "" } else { "/" };
+        let path = format!("{}{separator}{keyword}", self.path);
         self.changes
             .iter()
             .any(|c| c.difference == difference && c.path == path)
     }
 
-    fn enter(&mut self, segment: impl Into<String>) {
-        self.path.push(segment.into());
+    fn enter(&mut self, segment: impl AsRef<str>) {
+        self.marks.push(self.path.len());
+        if self.marks.len() > 1 {
+            self.path.push('/');
+        }
+        self.path.push_str(segment.as_ref());
     }
 
     fn leave(&mut self) {
-        self.path.pop();
+        if let Some(mark) = self.marks.pop() {
+            self.path.truncate(mark);
+        }
     }
 }
 
@@ -197,10 +244,9 @@ impl Engine<'_> {
             return;
         } else {
             let mut sub = Ctx {
-                path: Vec::new(),
-                changes: Vec::new(),
                 pos: (self.original.get(o).pos, self.update.get(u).pos),
                 only_incompatible: ctx.only_incompatible,
+                ..Ctx::default()
             };
             self.compare_pair(&mut sub, o, u);
             self.in_progress.remove(&key);
@@ -212,7 +258,7 @@ impl Engine<'_> {
         for change in relative.iter() {
             let path = if change.path.len() <= 2 {
                 prefix.clone()
-            } else if ctx.path.is_empty() {
+            } else if ctx.at_root() {
                 change.path.clone()
             } else {
                 format!("{prefix}/{}", &change.path[2..])
