@@ -9,15 +9,63 @@ use serde::Serialize;
 
 use super::avro::reader_writer_incompatibilities;
 use super::json::differences;
-use super::report::avro_path;
+use super::report::{avro_path, SCHEMA_TYPE_CHANGED};
 use super::{Direction, Level, Policy, SchemaDoc};
 use crate::avro::{AvroSchema, Kind, TypeId};
 use crate::source::Pos;
 
+macro_rules! avro_changes {
+    ($( $name:ident => $meaning:literal; )*) => {
+        /// A structural difference between two Avro schemas, as `tidings diff` names it. (JSON
+        /// Schema differences are [`super::json::Difference`]; what a change breaks is named by
+        /// the compatibility check's findings.)
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(non_camel_case_types, missing_docs)]
+        pub enum AvroChange { $( $name, )* }
+
+        impl AvroChange {
+            /// Every kind of change.
+            pub const ALL: &'static [AvroChange] = &[ $( AvroChange::$name, )* ];
+
+            /// The stable id ([`Change::kind`]).
+            pub fn id(self) -> &'static str {
+                match self { $( AvroChange::$name => stringify!($name), )* }
+            }
+
+            /// What the kind of change means, for a person.
+            pub fn meaning(self) -> &'static str {
+                match self { $( AvroChange::$name => $meaning, )* }
+            }
+        }
+    };
+}
+
+avro_changes! {
+    TYPE_CHANGED => "the type changed (a record became a string, an int a long)";
+    LOGICAL_TYPE_CHANGED => "the logical type changed, added or removed";
+    NAME_CHANGED => "a named type was renamed";
+    ALIASES_CHANGED => "a named type's aliases changed";
+    FIXED_SIZE_CHANGED => "a fixed type's size changed";
+    ENUM_SYMBOLS_ADDED => "an enum gained symbols";
+    ENUM_SYMBOLS_REMOVED => "an enum lost symbols";
+    ENUM_DEFAULT_CHANGED => "an enum's default symbol changed";
+    DOC_CHANGED => "a `doc` changed";
+    FIELD_ADDED => "a record gained a field";
+    FIELD_RENAMED => "a field was renamed (the new name has the old one as an alias)";
+    FIELD_DEFAULT_ADDED => "a field gained a default";
+    FIELD_DEFAULT_REMOVED => "a field lost its default";
+    FIELD_DEFAULT_CHANGED => "a field's default changed";
+    FIELD_REMOVED => "a record lost a field";
+    UNION_BRANCH_ADDED => "a union gained a branch";
+    UNION_BRANCH_REMOVED => "a union lost a branch";
+}
+
 /// One difference between two versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    /// What kind of change (`FIELD_ADDED`, `TYPE_CHANGED`, `PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL`).
+    /// What kind of change: an [`AvroChange`] or a JSON Schema [`super::json::Difference`]
+    /// id (`FIELD_ADDED`, `PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL`), or the compatibility
+    /// finding of a change the structural comparison does not name.
     pub kind: String,
     /// Where: field names joined by dots for Avro (`address.city`), `#/...` for JSON Schema.
     pub path: String,
@@ -54,7 +102,7 @@ pub fn diff(old: &SchemaDoc, new: &SchemaDoc, policy: Policy) -> Vec<Change> {
         (SchemaDoc::Avro(o), SchemaDoc::Avro(n)) => avro_diff(o, n),
         (SchemaDoc::Json(o), SchemaDoc::Json(n)) => json_diff(o, n, policy),
         _ => vec![Change {
-            kind: "SCHEMA_TYPE_CHANGED".into(),
+            kind: SCHEMA_TYPE_CHANGED.into(),
             path: String::new(),
             description: format!(
                 "the schema format changed from {} to {}",
@@ -213,9 +261,9 @@ fn describe_type(schema: &AvroSchema, id: TypeId) -> String {
 }
 
 impl Walker<'_> {
-    fn push(&mut self, kind: &str, path: &str, description: String, pos: Option<Pos>) {
+    fn push(&mut self, kind: AvroChange, path: &str, description: String, pos: Option<Pos>) {
         self.changes.push(Change {
-            kind: kind.into(),
+            kind: kind.id().into(),
             path: path.to_owned(),
             description,
             new_line: pos.map(|p| p.line),
@@ -238,7 +286,7 @@ impl Walker<'_> {
                 describe_type(old, o),
                 describe_type(new, n)
             );
-            return self.push("TYPE_CHANGED", path, what, pos);
+            return self.push(AvroChange::TYPE_CHANGED, path, what, pos);
         }
         if ot.logical != nt.logical {
             let name = |l: &Option<crate::avro::LogicalType>| {
@@ -246,7 +294,7 @@ impl Walker<'_> {
                     .map_or("none".to_owned(), |l| l.as_str().to_owned())
             };
             self.push(
-                "LOGICAL_TYPE_CHANGED",
+                AvroChange::LOGICAL_TYPE_CHANGED,
                 path,
                 format!(
                     "the logical type changed from {} to {}",
@@ -259,7 +307,7 @@ impl Walker<'_> {
         if let (Some(on), Some(nn)) = (ot.kind.name(), nt.kind.name()) {
             if on.fullname() != nn.fullname() {
                 self.push(
-                    "NAME_CHANGED",
+                    AvroChange::NAME_CHANGED,
                     path,
                     format!(
                         "the type was renamed from `{}` to `{}`",
@@ -271,7 +319,7 @@ impl Walker<'_> {
             }
             if ot.kind.aliases() != nt.kind.aliases() {
                 self.push(
-                    "ALIASES_CHANGED",
+                    AvroChange::ALIASES_CHANGED,
                     path,
                     format!(
                         "the type's aliases changed from {:?} to {:?}",
@@ -287,7 +335,7 @@ impl Walker<'_> {
             (Kind::Map(ov), Kind::Map(nv)) => self.walk(*ov, *nv, &format!("{path}{{}}")),
             (Kind::Fixed(of), Kind::Fixed(nf)) if of.size != nf.size => {
                 self.push(
-                    "FIXED_SIZE_CHANGED",
+                    AvroChange::FIXED_SIZE_CHANGED,
                     path,
                     format!("the size changed from {} to {} bytes", of.size, nf.size),
                     pos,
@@ -306,7 +354,7 @@ impl Walker<'_> {
                     .collect();
                 if !added.is_empty() {
                     self.push(
-                        "ENUM_SYMBOLS_ADDED",
+                        AvroChange::ENUM_SYMBOLS_ADDED,
                         path,
                         format!("symbols added: {}", join_names(&added)),
                         pos,
@@ -314,7 +362,7 @@ impl Walker<'_> {
                 }
                 if !removed.is_empty() {
                     self.push(
-                        "ENUM_SYMBOLS_REMOVED",
+                        AvroChange::ENUM_SYMBOLS_REMOVED,
                         path,
                         format!("symbols removed: {}", join_names(&removed)),
                         pos,
@@ -322,7 +370,7 @@ impl Walker<'_> {
                 }
                 if oe.default != ne.default {
                     self.push(
-                        "ENUM_DEFAULT_CHANGED",
+                        AvroChange::ENUM_DEFAULT_CHANGED,
                         path,
                         format!(
                             "the enum default changed from {:?} to {:?}",
@@ -332,13 +380,23 @@ impl Walker<'_> {
                     );
                 }
                 if oe.doc != ne.doc {
-                    self.push("DOC_CHANGED", path, "the enum's doc changed".into(), pos);
+                    self.push(
+                        AvroChange::DOC_CHANGED,
+                        path,
+                        "the enum's doc changed".into(),
+                        pos,
+                    );
                 }
             }
             (Kind::Union(ob), Kind::Union(nb)) => self.walk_union(ob, nb, path, pos),
             (Kind::Record(or), Kind::Record(nr)) => {
                 if or.doc != nr.doc {
-                    self.push("DOC_CHANGED", path, "the record's doc changed".into(), pos);
+                    self.push(
+                        AvroChange::DOC_CHANGED,
+                        path,
+                        "the record's doc changed".into(),
+                        pos,
+                    );
                 }
                 for field in &nr.fields {
                     let field_path = join(path, &field.name);
@@ -352,7 +410,7 @@ impl Walker<'_> {
                                 "without a default"
                             };
                             self.push(
-                                "FIELD_ADDED",
+                                AvroChange::FIELD_ADDED,
                                 &field_path,
                                 format!("field `{}` was added {how}", field.name),
                                 Some(field.pos),
@@ -361,7 +419,7 @@ impl Walker<'_> {
                         Some(of) => {
                             if of.name != field.name {
                                 self.push(
-                                    "FIELD_RENAMED",
+                                    AvroChange::FIELD_RENAMED,
                                     &field_path,
                                     format!(
                                         "field `{}` was renamed `{}` (the old name is an alias)",
@@ -372,19 +430,19 @@ impl Walker<'_> {
                             }
                             match (&of.default, &field.default) {
                                 (None, Some(d)) => self.push(
-                                    "FIELD_DEFAULT_ADDED",
+                                    AvroChange::FIELD_DEFAULT_ADDED,
                                     &field_path,
                                     format!("a default ({d}) was added"),
                                     Some(field.pos),
                                 ),
                                 (Some(d), None) => self.push(
-                                    "FIELD_DEFAULT_REMOVED",
+                                    AvroChange::FIELD_DEFAULT_REMOVED,
                                     &field_path,
                                     format!("the default ({d}) was removed"),
                                     Some(field.pos),
                                 ),
                                 (Some(a), Some(b)) if a != b => self.push(
-                                    "FIELD_DEFAULT_CHANGED",
+                                    AvroChange::FIELD_DEFAULT_CHANGED,
                                     &field_path,
                                     format!("the default changed from {a} to {b}"),
                                     Some(field.pos),
@@ -393,7 +451,7 @@ impl Walker<'_> {
                             }
                             if of.doc != field.doc {
                                 self.push(
-                                    "DOC_CHANGED",
+                                    AvroChange::DOC_CHANGED,
                                     &field_path,
                                     format!("the doc of field `{}` changed", field.name),
                                     Some(field.pos),
@@ -401,7 +459,7 @@ impl Walker<'_> {
                             }
                             if of.aliases != field.aliases && of.name == field.name {
                                 self.push(
-                                    "ALIASES_CHANGED",
+                                    AvroChange::ALIASES_CHANGED,
                                     &field_path,
                                     format!(
                                         "the field's aliases changed from {:?} to {:?}",
@@ -426,7 +484,7 @@ impl Walker<'_> {
                             "it had no default"
                         };
                         self.push(
-                            "FIELD_REMOVED",
+                            AvroChange::FIELD_REMOVED,
                             &join(path, &field.name),
                             format!("field `{}` was removed ({how})", field.name),
                             pos,
@@ -449,7 +507,7 @@ impl Walker<'_> {
             match ob.iter().find(|o| key(self.old, **o) == key(self.new, *n)) {
                 Some(o) => self.walk(*o, *n, path),
                 None => self.push(
-                    "UNION_BRANCH_ADDED",
+                    AvroChange::UNION_BRANCH_ADDED,
                     path,
                     format!("the union gained {}", describe_type(self.new, *n)),
                     pos,
@@ -459,7 +517,7 @@ impl Walker<'_> {
         for o in ob {
             if !nb.iter().any(|n| key(self.old, *o) == key(self.new, *n)) {
                 self.push(
-                    "UNION_BRANCH_REMOVED",
+                    AvroChange::UNION_BRANCH_REMOVED,
                     path,
                     format!("the union lost {}", describe_type(self.old, *o)),
                     pos,
@@ -483,6 +541,15 @@ mod tests {
 
     fn avro(text: &str) -> SchemaDoc {
         SchemaDoc::parse_avro("s.avsc", text).unwrap()
+    }
+
+    #[test]
+    fn change_kinds_have_distinct_ids() {
+        let mut ids: Vec<&str> = AvroChange::ALL.iter().map(|c| c.id()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), AvroChange::ALL.len());
+        assert!(AvroChange::ALL.iter().all(|c| !c.meaning().is_empty()));
     }
 
     #[test]

@@ -10,6 +10,9 @@ use crate::avro::{AvroSchema, Kind};
 use crate::jsonschema::JsonSchema;
 use crate::source::Pos;
 
+/// The finding of a change from one schema format to the other, which no reader survives.
+pub(crate) const SCHEMA_TYPE_CHANGED: &str = "SCHEMA_TYPE_CHANGED";
+
 /// A place in a schema file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
@@ -112,7 +115,7 @@ pub(super) fn compare(
                 .collect()
         }
         _ => vec![Finding {
-            rule: "SCHEMA_TYPE_CHANGED".into(),
+            rule: SCHEMA_TYPE_CHANGED.into(),
             direction,
             old_version: index,
             new: Location::new(new.file(), "", Pos { line: 1, col: 1 }),

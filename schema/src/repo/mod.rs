@@ -21,6 +21,9 @@ use crate::jsonschema::{JsonSchema, JsonSchemaLoader};
 use crate::source::Pos;
 use crate::SchemaDoc;
 
+/// Where a finding about a whole file points.
+const START: Pos = Pos { line: 1, col: 1 };
+
 /// A repository that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -175,21 +178,18 @@ impl Repository {
                 .filter(|(distance, _)| *distance <= configured.len() / 3 + 2);
             let pos = Config::position_of(&text, &format!("\"{configured}\""))
                 .or_else(|| Config::position_of(&text, configured))
-                .unwrap_or(crate::source::Pos { line: 1, col: 1 });
-            self.layout.push(Diagnostic {
-                rule: "CONFIG_UNKNOWN_EVENT".to_owned(),
-                severity: Severity::Error,
-                file: config::CONFIG_FILE.to_owned(),
-                line: pos.line,
-                col: pos.col,
-                message: format!(
+                .unwrap_or(START);
+            self.layout.push(lint::Rule::CONFIG_UNKNOWN_EVENT.at(
+                config::CONFIG_FILE,
+                pos,
+                format!(
                     "`[events.\"{configured}\"]` names no event of the schema root, so its settings apply to nothing"
                 ),
-                hint: Some(match nearest {
+                Some(match nearest {
                     Some((_, key)) => format!("did you mean `{key}`?"),
                     None => "name an event as `<domain>/<event>`, as its folder below the schema root".to_owned(),
                 }),
-            });
+            ));
         }
     }
 
@@ -215,19 +215,12 @@ impl Repository {
             if is_shared(parts[0]) {
                 continue;
             }
-            let problem = |rule: &str, severity, message: String, hint: &str| Diagnostic {
-                rule: rule.to_owned(),
-                severity,
-                file: files.display(rel),
-                line: 1,
-                col: 1,
-                message,
-                hint: Some(hint.to_owned()),
+            let problem = |rule: lint::Rule, message: String, hint: &str| {
+                rule.at(&files.display(rel), START, message, Some(hint.to_owned()))
             };
             if parts.len() != 3 {
                 layout.push(problem(
-                    "FILE_OUTSIDE_LAYOUT",
-                    Severity::Warning,
+                    lint::Rule::FILE_OUTSIDE_LAYOUT,
                     format!("`{rel}` is not at `<domain>/<event>/vN.(avsc|json)`, so no event includes it"),
                     "move it into an event folder, or into a folder starting with `_` for shared types",
                 ));
@@ -243,23 +236,19 @@ impl Repository {
                         format,
                     }),
                 None => layout.push(problem(
-                    "VERSION_FILE_NAME",
-                    Severity::Error,
+                    lint::Rule::VERSION_FILE_NAME,
                     format!("`{}` is not a version file name", parts[2]),
                     "name versions `v1.avsc`, `v2.avsc`, ... (or `.json` for JSON Schema)",
                 )),
             }
         }
         for rel in &files.links_outside {
-            layout.push(Diagnostic {
-                rule: "SYMLINK_OUTSIDE_ROOT".to_owned(),
-                severity: Severity::Warning,
-                file: files.display(rel),
-                line: 1,
-                col: 1,
-                message: format!("`{rel}` is a symbolic link that leads outside the schema root, so it is not read"),
-                hint: Some("move the files it points at into the schema root, or link to a place inside it".to_owned()),
-            });
+            layout.push(lint::Rule::SYMLINK_OUTSIDE_ROOT.at(
+                &files.display(rel),
+                START,
+                format!("`{rel}` is a symbolic link that leads outside the schema root, so it is not read"),
+                Some("move the files it points at into the schema root, or link to a place inside it".to_owned()),
+            ));
         }
         let events = events
             .into_iter()
