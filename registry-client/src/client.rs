@@ -8,6 +8,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use tidings_schema::compat::Level;
+
 use crate::error::{ApiError, Error};
 use crate::retry::{Attempt, RetryPolicy};
 use crate::secret::Auth;
@@ -329,6 +331,25 @@ fn split_userinfo(url: &str) -> (String, Option<(String, String)>) {
 }
 
 /// Percent-encodes a path segment (subjects may hold any character).
+/// `/config`, or `/config/{subject}`.
+fn config_path(subject: Option<&str>) -> String {
+    subject.map_or_else(
+        || "/config".to_owned(),
+        |s| format!("/config/{}", segment(s)),
+    )
+}
+
+/// A level a registry named: one of the seven, or an error that says where it came from.
+fn known_level(url: &str, level: &str) -> Result<Level, Error> {
+    level.parse().map_err(|_| Error::Decode {
+        url: url.to_owned(),
+        message: format!(
+            "unknown compatibility level `{level}`; the levels are {}",
+            Level::ALL.map(Level::as_str).join(", ")
+        ),
+    })
+}
+
 fn segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
@@ -768,19 +789,21 @@ impl Client {
     /// (Karapace, for a subject that has no version yet).
     ///
     /// # Errors
-    /// A failing or unreachable registry.
-    pub async fn config(&self, subject: Option<&str>) -> Result<Option<String>, Error> {
+    /// A failing or unreachable registry, or a level that is none of the seven (a check at a
+    /// level read wrong would let through what the registry refuses, or the reverse).
+    pub async fn config(&self, subject: Option<&str>) -> Result<Option<Level>, Error> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Config {
             compatibility_level: String,
         }
-        let path = subject.map_or_else(
-            || "/config".to_owned(),
-            |s| format!("/config/{}", segment(s)),
-        );
+        let path = config_path(subject);
         match self.call::<Config>(reqwest::Method::GET, &path, None).await {
-            Ok(config) => Ok(Some(config.compatibility_level)),
+            Ok(config) => known_level(
+                &format!("{}{path}", self.url()),
+                &config.compatibility_level,
+            )
+            .map(Some),
             Err(Error::Api(api))
                 if subject.is_some() && matches!(api.error_code, 40401 | 40408) =>
             {
@@ -793,17 +816,13 @@ impl Client {
     /// `PUT /config` or `PUT /config/{subject}` (the body says `compatibility`).
     ///
     /// # Errors
-    /// An invalid level (42203), a failing or unreachable registry.
-    pub async fn set_config(&self, subject: Option<&str>, level: &str) -> Result<(), Error> {
-        let path = subject.map_or_else(
-            || "/config".to_owned(),
-            |s| format!("/config/{}", segment(s)),
-        );
+    /// A failing or unreachable registry, or one that refuses the level (42203).
+    pub async fn set_config(&self, subject: Option<&str>, level: Level) -> Result<(), Error> {
         let _: Value = self
             .call(
                 reqwest::Method::PUT,
-                &path,
-                Some(&json!({ "compatibility": level })),
+                &config_path(subject),
+                Some(&json!({ "compatibility": level.as_str() })),
             )
             .await?;
         Ok(())

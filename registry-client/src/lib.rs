@@ -36,3 +36,5 @@ pub use client::{
 pub use error::{ApiError, Error};
 pub use retry::{Attempt, RetryPolicy};
 pub use secret::{Auth, Secret};
+/// The compatibility levels [`Client::config`] reads and [`Client::set_config`] writes.
+pub use tidings_schema::compat::Level;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
 use common::quick;
-use tidings_registry::{ClientBuilder, Error};
+use tidings_registry::{ClientBuilder, Error, Level};
 
 /// A server whose n-th answer (from 0) is `answer(n)`, counting requests.
 async fn start_server<F>(answer: F) -> (String, Arc<AtomicUsize>, tokio::task::JoinHandle<()>)
@@ -336,4 +336,36 @@ async fn transport_failures_keep_their_cause() {
         tls.to_lowercase().contains("message") || tls.to_lowercase().contains("tls"),
         "{tls}"
     );
+}
+
+/// A level that is none of the seven is an error that names where it came from (a check at a
+/// level read wrong would pass what the registry refuses); a known one is read in any case.
+#[tokio::test]
+async fn an_unknown_level_from_a_registry_is_an_error() {
+    let (url, _, server) = start_server(|n| {
+        let level = ["FULL_TRANSITIVE", "backward", "SOMETIMES"][n.min(2)];
+        (
+            StatusCode::OK,
+            HeaderMap::new(),
+            format!(r#"{{"compatibilityLevel": "{level}"}}"#),
+            Duration::ZERO,
+        )
+    })
+    .await;
+    let client = ClientBuilder::new(&url).retry(quick(1)).build().unwrap();
+    assert_eq!(
+        client.config(None).await.unwrap(),
+        Some(Level::FullTransitive)
+    );
+    assert_eq!(
+        client.config(Some("s-value")).await.unwrap(),
+        Some(Level::Backward)
+    );
+    let err = client.config(None).await.unwrap_err().to_string();
+    assert!(
+        err.contains("unknown compatibility level `SOMETIMES`"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{url}/config")), "{err}");
+    server.abort();
 }

@@ -7,7 +7,7 @@ mod common;
 use common::transcript;
 use serde_json::{json, Value};
 use tidings_registry::local::server::LocalServer;
-use tidings_registry::{ClientBuilder, NewSchema, Reference, RetryPolicy, VersionRef};
+use tidings_registry::{ClientBuilder, Level, NewSchema, Reference, RetryPolicy, VersionRef};
 
 /// Where Karapace leaves Confluent's behaviour (the transcript README lists them): the local
 /// registry follows Confluent, so these steps get Confluent's answer. It has no Protobuf.
@@ -400,10 +400,7 @@ async fn the_client_through_a_life_cycle_and_a_restart() {
     assert_eq!(id2, id1 + 1);
 
     // Levels: GET says compatibilityLevel, PUT compatibility.
-    assert_eq!(
-        client.config(None).await.unwrap().as_deref(),
-        Some("BACKWARD")
-    );
+    assert_eq!(client.config(None).await.unwrap(), Some(Level::Backward));
     assert_eq!(
         client
             .config(Some("orders.order_paid-value"))
@@ -412,27 +409,27 @@ async fn the_client_through_a_life_cycle_and_a_restart() {
         None
     );
     client
-        .set_config(Some("orders.order_paid-value"), "FULL_TRANSITIVE")
+        .set_config(Some("orders.order_paid-value"), Level::FullTransitive)
         .await
         .unwrap();
     assert_eq!(
         client
             .config(Some("orders.order_paid-value"))
             .await
-            .unwrap()
-            .as_deref(),
-        Some("FULL_TRANSITIVE")
+            .unwrap(),
+        Some(Level::FullTransitive)
     );
-    assert!(
-        client
-            .set_config(None, "SIDEWAYS")
-            .await
-            .unwrap_err()
-            .api()
-            .unwrap()
-            .error_code
-            == 42203
-    );
+    // The client's levels are typed; a level that is none of the seven, sent over plain HTTP,
+    // is refused as Confluent refuses it.
+    let refused = reqwest::Client::new()
+        .put(format!("{}/config", client.url()))
+        .json(&serde_json::json!({ "compatibility": "SIDEWAYS" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert!(body["error_code"] == 42203, "{body}");
 
     // References are tracked and protect what they point at.
     assert_eq!(
@@ -541,9 +538,8 @@ async fn the_client_through_a_life_cycle_and_a_restart() {
         client
             .config(Some("orders.order_paid-value"))
             .await
-            .unwrap()
-            .as_deref(),
-        Some("FULL_TRANSITIVE")
+            .unwrap(),
+        Some(Level::FullTransitive)
     );
     assert_eq!(
         client

@@ -19,7 +19,7 @@ use tidings_generated_sample::payments::PaymentLinkCreatedV1;
 use tidings_registry::local::server::LocalServer;
 use tidings_registry::publish::{self, Outcome, Plan, PublishOptions};
 use tidings_registry::runtime::RegistryRuntime;
-use tidings_registry::{Client, ClientBuilder, NewSchema, RetryPolicy, VersionRef};
+use tidings_registry::{Client, ClientBuilder, Level, NewSchema, RetryPolicy, VersionRef};
 use tidings_schema::repo::config::JsonReferences;
 use tidings_schema::repo::Repository;
 
@@ -312,7 +312,7 @@ async fn use_latest_version_writes_with_the_latest_schema_unless_it_cannot_read_
         .as_array_mut()
         .unwrap()
         .push(serde_json::json!({"name": "tenant_id", "type": "string"}));
-    client.set_config(Some(subject), "NONE").await.unwrap();
+    client.set_config(Some(subject), Level::None).await.unwrap();
     client
         .register(
             subject,
