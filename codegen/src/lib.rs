@@ -15,6 +15,8 @@
 //! and in the crate: `mod identity { tidings::include_events!("identity"); }`.
 
 mod avro;
+mod domain;
+mod generate;
 mod json;
 mod names;
 mod space;
@@ -26,12 +28,8 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde::Deserialize;
-use tidings_schema::compat::{check, Level};
-use tidings_schema::repo::{LoadedEvent, RepoError, Repository};
-use tidings_schema::SchemaDoc;
-use tidings_schema::{naming, SchemaError};
-
-use space::{Shape, TypeDef, TypeSpace};
+use tidings_schema::repo::{LoadedRepository, RepoError, Repository};
+use tidings_schema::SchemaError;
 
 /// How `uuid` logical types and `format: uuid` strings are typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
@@ -309,327 +307,28 @@ impl Config {
         quote!(#(, #paths)*)
     }
 
-    /// Generates the code for the project whose `tidings.toml` is in `project`. Pure: reads the
-    /// schemas, writes nothing.
+    /// Generates the code for the project whose `tidings.toml` is in `project`: opens and
+    /// loads its repository, then [`Config::generate_loaded`]. Writes nothing.
     ///
     /// # Errors
     /// An unreadable repository or schema.
     pub fn generate(&self, project: &Path) -> Result<Generated, Error> {
         let repo = Repository::open(project)?;
-        self.with_settings(repo.config.generate.as_ref())?
-            .generate_repository(&repo, project)
+        self.generate_loaded(&repo, &repo.load())
     }
 
-    fn generate_repository(&self, repo: &Repository, project: &Path) -> Result<Generated, Error> {
-        let loaded = repo.load();
-        let errors: Vec<SchemaError> = loaded.schema_errors().into_iter().cloned().collect();
-        if !errors.is_empty() {
-            return Err(Error::Schemas(errors));
-        }
-        let root = project.join(&repo.config.schema_root);
-        let root = normalize(&std::path::absolute(&root).unwrap_or(root));
-        let mut domains: BTreeMap<&str, Vec<&LoadedEvent>> = BTreeMap::new();
-        for event in &loaded.events {
-            domains
-                .entry(event.files.domain.as_str())
-                .or_default()
-                .push(event);
-        }
-        let mut unformatted = Vec::new();
-        let mut modules = Vec::new();
-        let mut inline = Vec::new();
-        for (domain, events) in domains {
-            let module = names::field(domain).ident;
-            let tokens = self.domain(domain, &events, repo, &root);
-            match self.layout {
-                Layout::FilePerDomain => {
-                    let name = format!("{}.rs", module.to_string().trim_start_matches("r#"));
-                    unformatted.push((name, tokens));
-                    modules.push(quote!(pub mod #module;));
-                }
-                Layout::SingleFile => {
-                    let doc = format!(" Events of the `{domain}` domain.");
-                    inline.push(quote!(#[doc = #doc] pub mod #module { #tokens }));
-                }
-            }
-        }
-        match self.layout {
-            Layout::FilePerDomain => unformatted.push(("mod.rs".into(), quote!(#(#modules)*))),
-            Layout::SingleFile => unformatted.push(("events.rs".into(), quote!(#(#inline)*))),
-        };
-        Ok(Generated {
-            files: format_files(unformatted),
-        })
-    }
-
-    fn domain(
+    /// Generates the code for a repository already loaded, with the `[generate]` table of its
+    /// `tidings.toml`. Pure: reads and writes no file.
+    ///
+    /// # Errors
+    /// A schema of the repository that could not be read, or an option that cannot be used.
+    pub fn generate_loaded(
         &self,
-        domain: &str,
-        events: &[&LoadedEvent],
         repo: &Repository,
-        root: &Path,
-    ) -> TokenStream {
-        let mut space = TypeSpace::default();
-        let mut upcasters = Vec::new();
-        let mut aliases = Vec::new();
-        let mut decode_arms = Vec::new();
-        let mut wire_arms = Vec::new();
-        let mut encode_arms = Vec::new();
-        let mut identity_arms = Vec::new();
-        let mut variants = Vec::new();
-        let mut needs_migrations = false;
-        for event in events {
-            let base = naming::to_pascal_case(&event.files.name);
-            let mut keys: Vec<String> = Vec::new();
-            for version in &event.versions {
-                let Ok(doc) = &version.doc else { continue };
-                let key = format!("{base}V{}", version.number);
-                let rel = format!(
-                    "{}/{}/v{}.{}",
-                    event.files.domain,
-                    event.files.name,
-                    version.number,
-                    if matches!(doc, SchemaDoc::Avro(_)) {
-                        "avsc"
-                    } else {
-                        "json"
-                    }
-                );
-                let def = self.event_struct(
-                    doc,
-                    &base,
-                    &key,
-                    &rel,
-                    version.number,
-                    &mut space,
-                    &repo.files.display_root,
-                    root,
-                    &version.file,
-                );
-                space.insert(key.clone(), def);
-                keys.push(key);
-            }
-            for (i, pair) in event.versions.windows(2).enumerate() {
-                let (Ok(old), Ok(new)) = (&pair[0].doc, &pair[1].doc) else {
-                    continue;
-                };
-                let compatible =
-                    check(std::slice::from_ref(old), new, Level::Backward).is_compatible();
-                let shapes = |key: &str| match space.shape(key) {
-                    Some(Shape::Record(fields)) => fields.clone(),
-                    _ => Vec::new(),
-                };
-                let (old_fields, new_fields) = (shapes(&keys[i]), shapes(&keys[i + 1]));
-                let tokens = upcast::upcaster(
-                    &mut space,
-                    &base,
-                    (&keys[i], &old_fields),
-                    (&keys[i + 1], &new_fields),
-                    compatible,
-                );
-                needs_migrations |= tokens.to_string().contains("Migrations");
-                upcasters.push(tokens);
-            }
-            let Some(latest) = keys.last() else { continue };
-            let (alias, latest_ident) = (names::ident(&base), names::ident(latest));
-            let doc = format!(" The latest version of `{base}`.");
-            aliases.push(quote!(#[doc = #doc] pub type #alias = #latest_ident;));
-            variants.push(quote!(#alias(#alias)));
-            encode_arms
-                .push(quote!(Self::#alias(event) => ::tidings::codec::encode(registry, event),));
-            let name = &base;
-            identity_arms.push(quote!(Self::#alias(_) => (<#alias as ::tidings::Event>::EVENT_TYPE, <#alias as ::tidings::Event>::VERSION, #name),));
-            let event_type = format!("{}.{}", event.files.domain, event.files.name);
-            for (i, key) in keys.iter().enumerate() {
-                let number = event.versions[i].number;
-                let ident = names::ident(key);
-                // Upcast through every later version.
-                let mut value = quote!(value);
-                for next in &keys[i + 1..] {
-                    let next = names::ident(next);
-                    value = quote!(<#next as ::core::convert::From<_>>::from(#value));
-                }
-                let into_variant = if i + 1 == keys.len() {
-                    quote!(Self::#alias)
-                } else {
-                    quote!(|value| Self::#alias(#value))
-                };
-                wire_arms.push(quote! {
-                    if writer.is_schema_of::<#ident>() {
-                        return ::tidings::codec::decode::<#ident>(registry, message).map(#into_variant);
-                    }
-                });
-                decode_arms.push(quote! {
-                    (#event_type, #number) => ::tidings::json::from_slice::<#ident>(json)
-                        .map(#into_variant)
-                        .map_err(|e| ::tidings::DecodeError::Invalid { event_type: event_type.to_owned(), version, message: e.to_string() }),
-                });
-            }
-        }
-        let enum_ident = names::ident(&format!("{}Event", naming::to_pascal_case(domain)));
-        let enum_doc =
-            format!(" Every event of the `{domain}` domain, upcast to its latest version.");
-        let migrations = needs_migrations.then(|| {
-            quote! {
-                /// Implement the generated `Migrate...` traits for this type where versions need a person's migration.
-                pub struct Migrations;
-            }
-        });
-        let types = space.types.values().map(|t| t.tokens.clone());
-        let extra = space.extra.iter().map(|(_, t)| t.clone());
-        let tokens = quote! {
-            #(#types)*
-            #(#aliases)*
-            #(#upcasters)*
-            #(#extra)*
-            #migrations
-
-            #[doc = #enum_doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #enum_ident {
-                #(#variants,)*
-            }
-
-            impl #enum_ident {
-                /// Decodes the JSON of any known version of any event of the domain, by event type
-                /// and version, and upcasts it to the latest version.
-                ///
-                /// # Errors
-                /// An unknown event type or version, or JSON that is not that event.
-                pub fn from_json(event_type: &str, version: u32, json: &[u8]) -> ::core::result::Result<Self, ::tidings::DecodeError> {
-                    match (event_type, version) {
-                        #(#decode_arms)*
-                        _ => ::core::result::Result::Err(::tidings::DecodeError::UnknownEvent { event_type: event_type.to_owned(), version }),
-                    }
-                }
-
-                /// Decodes a wire-format message written with any known version of any event of the
-                /// domain (found by the schema id's schema), upcast to the latest version.
-                ///
-                /// # Errors
-                /// Bytes not in the wire format, an unknown schema id, a schema of no event of
-                /// this domain, or a payload that does not decode.
-                pub fn from_wire(registry: ::std::sync::Arc<dyn ::tidings::registry::SchemaRegistry>, message: &[u8]) -> ::core::result::Result<Self, ::tidings::codec::CodecError> {
-                    let writer = ::tidings::codec::writer_schema(registry.as_ref(), message)?;
-                    #(#wire_arms)*
-                    ::core::result::Result::Err(::tidings::codec::CodecError::Schema { event: #domain, message: ::std::string::String::from("the message's schema is no version of any event of this domain") })
-                }
-
-                /// Encodes the event in the wire format, with its latest schema.
-                ///
-                /// # Errors
-                /// See `tidings::codec::encode`.
-                pub fn to_wire(&self, registry: &dyn ::tidings::registry::SchemaRegistry) -> ::core::result::Result<::std::vec::Vec<u8>, ::tidings::codec::CodecError> {
-                    match self {
-                        #(#encode_arms)*
-                    }
-                }
-
-                /// The event type, version and name of the event.
-                pub fn kind(&self) -> (&'static str, u32, &'static str) {
-                    match self {
-                        #(#identity_arms)*
-                    }
-                }
-
-                /// Decodes a structured CloudEvent (its `type`, `eventversion` and `data`).
-                ///
-                /// # Errors
-                /// A CloudEvent without those attributes, or see [`Self::from_json`].
-                pub fn from_cloudevent(event: &::tidings::json::Value) -> ::core::result::Result<Self, ::tidings::DecodeError> {
-                    let (event_type, version, data) = ::tidings::cloudevent_parts(event)?;
-                    Self::from_json(event_type, version, data.as_bytes())
-                }
-            }
-
-            impl ::tidings::Domain for #enum_ident {
-                const DOMAIN: &'static str = #domain;
-
-                fn from_wire(registry: ::std::sync::Arc<dyn ::tidings::registry::SchemaRegistry>, message: &[u8]) -> ::core::result::Result<Self, ::tidings::codec::CodecError> {
-                    Self::from_wire(registry, message)
-                }
-
-                fn kind(&self) -> (&'static str, u32, &'static str) {
-                    Self::kind(self)
-                }
-            }
-        };
-        tokens
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn event_struct(
-        &self,
-        doc: &SchemaDoc,
-        base: &str,
-        key: &str,
-        rel: &str,
-        version: u32,
-        space: &mut TypeSpace,
-        display_root: &str,
-        root: &Path,
-        shown: &str,
-    ) -> TypeDef {
-        let ident = names::ident(key);
-        let derives = self.derive_tokens();
-        let suffix = format!("V{version}");
-        let (fields, shapes, extra_attrs, defaults, doc_text) = match doc {
-            SchemaDoc::Avro(schema) => {
-                let mut gen = avro::AvroGen {
-                    schema,
-                    config: self,
-                    space,
-                    suffix,
-                    root_display: display_root,
-                };
-                let (fields, shapes, defaults) = gen.root_fields(key);
-                let doc = match schema.kind(schema.root()) {
-                    tidings_schema::avro::Kind::Record(r) => r.doc.clone(),
-                    _ => None,
-                };
-                (fields, shapes, TokenStream::new(), defaults, doc)
-            }
-            SchemaDoc::Json(schema) => {
-                let mut gen = json::JsonGen {
-                    schema,
-                    config: self,
-                    space,
-                    suffix,
-                    root,
-                    root_file: (shown, rel),
-                };
-                let (fields, shapes, closed) = gen.root_fields(key);
-                let deny = if closed {
-                    quote!(#[serde(deny_unknown_fields)])
-                } else {
-                    TokenStream::new()
-                };
-                let doc = schema
-                    .get(schema.resolve(schema.root()))
-                    .annotations
-                    .description
-                    .clone();
-                (fields, shapes, deny, Vec::new(), doc)
-            }
-        };
-        let docs = avro::docs(doc_text.as_deref());
-        let attributes = self.attribute_tokens();
-        let tokens = quote! {
-            #docs
-            #attributes
-            #[derive(::tidings::Event, ::serde::Serialize, ::serde::Deserialize, Debug, Clone, PartialEq #derives)]
-            #[event(schema = #rel, name = #base, version = #version)]
-            #extra_attrs
-            pub struct #ident {
-                #(#fields,)*
-            }
-            #(#defaults)*
-        };
-        TypeDef {
-            fingerprint: format!("event:{rel}"),
-            tokens,
-            shape: Shape::Record(shapes),
-        }
+        loaded: &LoadedRepository,
+    ) -> Result<Generated, Error> {
+        let config = self.with_settings(repo.config.generate.as_ref())?;
+        generate::repository(&config, repo, loaded)
     }
 
     /// For build.rs: generates into `$OUT_DIR/tidings/` (writing only changed files) for the
@@ -656,68 +355,6 @@ impl Config {
             project.join(config.schema_root).display()
         );
         Ok(())
-    }
-}
-
-/// Resolves `.` and `..` without the file system, as the JSON Schema loader names the files it
-/// reads, so that their paths below the schema root can be found.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// Formats each file's tokens, headed `// @generated`, files spread over the machine's cores:
-/// formatting (re-parsing the printed tokens and pretty-printing them) is most of the work of
-/// generation. Tokens cannot cross threads; their text can.
-fn format_files(files: Vec<(String, TokenStream)>) -> BTreeMap<String, String> {
-    let texts: Vec<(String, String)> = files
-        .into_iter()
-        .map(|(name, tokens)| (name, tokens.to_string()))
-        .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(texts.len())
-        .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let formatted = std::sync::Mutex::new(BTreeMap::new());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((name, text)) = texts.get(i) else {
-                    break;
-                };
-                let file = format_file(text);
-                formatted
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .insert(name.clone(), file);
-            });
-        }
-    });
-    formatted
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Formats printed tokens as a file, headed `// @generated`.
-fn format_file(tokens: &str) -> String {
-    match syn::parse_file(tokens) {
-        Ok(file) => format!("{HEADER}\n{}", prettyplease::unparse(&file)),
-        // Unparseable output is a generator bug: keep it visible rather than lose it.
-        Err(err) => format!(
-            "{HEADER}\ncompile_error!({:?});\n{tokens}\n",
-            err.to_string()
-        ),
     }
 }
 
@@ -776,6 +413,19 @@ mod tests {
             .layout(Layout::FilePerDomain);
         let orders = &chosen.generate(dir.path()).unwrap().files["orders.rs"];
         assert!(orders.contains("pub id: ::std::string::String"), "{orders}");
+    }
+
+    /// Generation over a loaded repository reads no file: the project can be gone.
+    #[test]
+    fn generation_over_a_loaded_repository_is_pure() {
+        let dir = project_with("layout = \"single_file\"");
+        let from_disk = Config::new().generate(dir.path()).unwrap();
+        let repo = Repository::open(dir.path()).unwrap();
+        let loaded = repo.load();
+        std::fs::remove_dir_all(dir.path()).unwrap();
+        let from_memory = Config::new().generate_loaded(&repo, &loaded).unwrap();
+        assert_eq!(from_memory, from_disk);
+        assert!(from_memory.files["events.rs"].contains("pub struct OrderPaidV1"));
     }
 
     #[test]

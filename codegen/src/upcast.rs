@@ -145,13 +145,20 @@ fn record_body(
 }
 
 /// The upcaster from one version's struct to the next.
+/// The way from one version to the next.
+pub(crate) struct Upcaster {
+    pub(crate) tokens: TokenStream,
+    /// Whether it is a `Migrate...` trait that the domain's `Migrations` implements.
+    pub(crate) needs_migration: bool,
+}
+
 pub(crate) fn upcaster(
     space: &mut TypeSpace,
     event: &str,
     old: (&str, &[FieldShape]),
     new: (&str, &[FieldShape]),
     compatible: bool,
-) -> TokenStream {
+) -> Upcaster {
     let (old_ident, new_ident) = (names::ident(old.0), names::ident(new.0));
     if compatible {
         if let Some(fields) = record_body(space, old.1, new.1) {
@@ -159,13 +166,17 @@ pub(crate) fn upcaster(
                 " {} reads {} data: kept fields move, new ones take their schema defaults.",
                 new.0, old.0
             );
-            return quote! {
+            let tokens = quote! {
                 #[doc = #doc]
                 impl ::core::convert::From<#old_ident> for #new_ident {
                     fn from(old: #old_ident) -> Self {
                         Self { #(#fields,)* }
                     }
                 }
+            };
+            return Upcaster {
+                tokens,
+                needs_migration: false,
             };
         }
     }
@@ -183,7 +194,7 @@ pub(crate) fn upcaster(
         " {} {why}: implement this for `Migrations` to say how a {} becomes a {}.",
         new.0, old.0, new.0
     );
-    quote! {
+    let tokens = quote! {
         #[doc = #doc]
         pub trait #trait_ident {
             /// The new version of an old event.
@@ -195,5 +206,9 @@ pub(crate) fn upcaster(
                 <Migrations as #trait_ident>::migrate(old)
             }
         }
+    };
+    Upcaster {
+        tokens,
+        needs_migration: true,
     }
 }
