@@ -1,13 +1,15 @@
 //! One `check_*` function per rule. Each records its errors in the `Ctxt` under the token it is
 //! about and carries on, so one build shows every mistake.
 
-use syn::{FieldsNamed, GenericArgument, Ident, PathArguments, Type};
+use syn::{Data, DeriveInput, Fields, FieldsNamed, GenericArgument, Ident, PathArguments, Type};
 use tidings_schema::avro::{AvroSchema, Kind as Avro, LogicalType, TypeId};
 use tidings_schema::jsonschema::{JsonSchema, Kind as Json, NodeId};
-use tidings_schema::naming;
+use tidings_schema::{naming, SchemaDoc};
 
 use crate::attr::{self, ContainerAttrs};
 use crate::ctxt::Ctxt;
+use crate::locate::Located;
+use crate::Mode;
 
 /// The type a `Box`, `Rc` or `Arc` points at (recursive types hold themselves through a box); any
 /// other type itself.
@@ -41,6 +43,90 @@ pub(crate) enum Target<'s> {
     Json(&'s JsonSchema, NodeId),
 }
 
+/// Events and records are structs with named fields, one per schema field.
+pub(crate) fn check_named_fields<'i>(
+    cx: &Ctxt,
+    input: &'i DeriveInput,
+    mode: Mode,
+) -> Option<&'i FieldsNamed> {
+    let ident = &input.ident;
+    match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(named) => Some(named),
+            _ => {
+                let derive = match mode {
+                    Mode::Event => "Event",
+                    Mode::Record => "Record",
+                };
+                cx.error_spanned_by(
+                    ident,
+                    format!("#[derive({derive})] needs a struct with named fields, one per schema field"),
+                );
+                None
+            }
+        },
+        _ => {
+            cx.error_spanned_by(ident, "events and records are structs: an enum or union cannot be bound to a record schema");
+            None
+        }
+    }
+}
+
+/// An event file sits at `<domain>/<event>/vN`: that is where its type and version come from.
+/// Whether the located file can be used.
+pub(crate) fn check_layout(
+    cx: &Ctxt,
+    located: &Located,
+    attrs: &ContainerAttrs,
+    mode: Mode,
+) -> bool {
+    match (&located.layout, mode, &attrs.schema) {
+        (Err(message), Mode::Event, Some(lit)) => {
+            cx.error_spanned_by(lit, message);
+            false
+        }
+        _ => true,
+    }
+}
+
+/// `version = N`, when written, is the version of the file.
+pub(crate) fn check_version(cx: &Ctxt, located: &Located, attrs: &ContainerAttrs, mode: Mode) {
+    let (Some(expected), Mode::Event, Ok((_, _, version))) =
+        (&attrs.version, mode, &located.layout)
+    else {
+        return;
+    };
+    match expected.base10_parse::<u32>() {
+        Ok(v) if v == *version => {}
+        _ => cx.error_spanned_by(
+            expected,
+            format!(
+                "the schema file is version {version}, not {}",
+                expected.base10_digits()
+            ),
+        ),
+    }
+}
+
+/// The struct has the name of the record it is bound to (an inline JSON object has no name of
+/// its own to check).
+pub(crate) fn check_target_name(
+    cx: &Ctxt,
+    located: &Located,
+    ident: &Ident,
+    rust_name: &str,
+    name: Option<&str>,
+    mode: Mode,
+) {
+    let unnamed_json_record =
+        mode == Mode::Record && name.is_none() && matches!(located.doc, SchemaDoc::Json(_));
+    if unnamed_json_record {
+        return;
+    }
+    let short = name.map(|n| n.rsplit('.').next().unwrap_or(n));
+    check_schema_name(cx, ident, rust_name, short, mode.key());
+}
+
 /// Event names are PascalCase and in the past tense, as `tidings lint` says.
 pub(crate) fn check_event_name(cx: &Ctxt, ident: &Ident, name: &str) {
     if let Some(problem) = naming::check_event_name(name) {
@@ -49,7 +135,7 @@ pub(crate) fn check_event_name(cx: &Ctxt, ident: &Ident, name: &str) {
 }
 
 /// The struct (or its rename) has the schema's name.
-pub(crate) fn check_schema_name(
+fn check_schema_name(
     cx: &Ctxt,
     ident: &Ident,
     rust_name: &str,

@@ -1,147 +1,44 @@
 //! The generated impl: hygienic (`const _: () = { ... }`, fully qualified paths, the runtime
 //! reached through `#[event(crate = "...")]`), and a stub impl when the input has mistakes, so
-//! that each mistake gives one diagnostic.
+//! that each mistake gives one diagnostic. Only tokens are built here, from what the earlier
+//! stages found.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Fields, LitStr};
-use tidings_schema::avro::Kind as AvroKind;
+use syn::DeriveInput;
 use tidings_schema::SchemaDoc;
 
-use crate::attr;
-use crate::check::{self, Target};
-use crate::ctxt::Ctxt;
-use crate::locate::{self, Located};
+use crate::check;
+use crate::locate::Located;
+use crate::Mode;
 
-/// Which derive is expanding.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    Event,
-    Record,
+/// What the struct was bound to: the record's name, and the nested structs that must be bound
+/// to the records the schema says.
+#[derive(Default)]
+pub(crate) struct Bound {
+    pub(crate) record_name: String,
+    pub(crate) nested: Vec<check::NestedRecord>,
 }
 
-pub(crate) fn derive(input: &DeriveInput, mode: Mode) -> TokenStream {
-    let cx = Ctxt::default();
-    let key = match mode {
-        Mode::Event => "event",
-        Mode::Record => "record",
-    };
-    let attrs = attr::container(&cx, &input.attrs, key);
-    let krate = attrs.krate.clone().unwrap_or_else(runtime_path);
+/// The impls of `tidings::Record` and, for an event, `tidings::Event`; a stub `Event` impl when
+/// nothing was located (or there were mistakes).
+pub(crate) fn impls(
+    input: &DeriveInput,
+    mode: Mode,
+    krate: &syn::Path,
+    rust_name: &str,
+    located: Option<&Located>,
+    bound: &Bound,
+) -> TokenStream {
     let ident = &input.ident;
-    // On a record, `name` selects the type inside the file; the struct keeps its own name.
-    let rust_name = match mode {
-        Mode::Event => attrs.name.as_ref().map(LitStr::value),
-        Mode::Record => None,
-    }
-    .or_else(|| attrs.serde_rename.clone())
-    .unwrap_or_else(|| ident.to_string());
-
-    let fields = match &input.data {
-        Data::Struct(s) => match &s.fields {
-            Fields::Named(named) => Some(named),
-            _ => {
-                cx.error_spanned_by(
-                    ident,
-                    format!(
-                        "#[derive({})] needs a struct with named fields, one per schema field",
-                        if mode == Mode::Event {
-                            "Event"
-                        } else {
-                            "Record"
-                        }
-                    ),
-                );
-                None
-            }
-        },
-        _ => {
-            cx.error_spanned_by(ident, "events and records are structs: an enum or union cannot be bound to a record schema");
-            None
-        }
-    };
-    if mode == Mode::Event {
-        check::check_event_name(&cx, ident, &rust_name);
-    }
-    let mut located = match &attrs.schema {
-        None => {
-            cx.error_spanned_by(ident, format!("missing #[{key}(schema = \"...\")]: the committed schema file this struct is bound to, e.g. \"schemas/identity/user_registered/v2.avsc\""));
-            None
-        }
-        Some(lit) => match locate::locate(&lit.value()) {
-            Ok(located) => Some(located),
-            Err(message) => {
-                cx.error_spanned_by(lit, message);
-                None
-            }
-        },
-    };
-
-    // An event file must sit at `<domain>/<event>/vN`: that is where its type and version come from.
-    if let (Mode::Event, Some(found), Some(lit)) = (mode, &located, &attrs.schema) {
-        if let Err(message) = &found.layout {
-            cx.error_spanned_by(lit, message);
-            located = None;
-        }
-    }
-    let mut nested = Vec::new();
-    let mut record_name = String::new();
-    if let (Some(located), Some(fields)) = (&located, fields) {
-        if let (Some(expected), Mode::Event, Ok((_, _, version))) =
-            (&attrs.version, mode, &located.layout)
-        {
-            match expected.base10_parse::<u32>() {
-                Ok(v) if v == *version => {}
-                _ => cx.error_spanned_by(
-                    expected,
-                    format!(
-                        "the schema file is version {version}, not {}",
-                        expected.base10_digits()
-                    ),
-                ),
-            }
-        }
-        if let Some((target, name)) = target(&cx, located, &attrs, ident, mode) {
-            record_name = name.clone().unwrap_or_default();
-            let short = name.as_deref().map(|n| n.rsplit('.').next().unwrap_or(n));
-            // An inline JSON object has no name of its own to check.
-            let unnamed_json_record =
-                mode == Mode::Record && name.is_none() && matches!(located.doc, SchemaDoc::Json(_));
-            if !unnamed_json_record {
-                check::check_schema_name(
-                    &cx,
-                    ident,
-                    &rust_name,
-                    short,
-                    if mode == Mode::Event {
-                        "event"
-                    } else {
-                        "record"
-                    },
-                );
-            }
-            nested = check::check_fields(&cx, ident, fields, &attrs, &target);
-        }
-    }
-
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let errors = cx.into_compile_errors();
-    let body = match (errors.is_some(), &located) {
-        (false, Some(located)) => real_impl(
-            &krate,
-            ident,
-            &rust_name,
-            &record_name,
-            located,
-            mode,
-            &nested,
-        ),
-        // A stub keeps code that uses the type compiling, so each mistake is reported once.
-        _ => stub_impl(&krate, ident, mode),
+    let record_name = &bound.record_name;
+    let body = match located {
+        Some(located) => real_impl(krate, ident, rust_name, located, mode, bound),
+        None => stub_impl(krate, ident, mode),
     };
     quote! {
-        #errors
         const _: () = {
             #[automatically_derived]
             impl #impl_generics #krate::Record for #ident #ty_generics #where_clause {
@@ -152,99 +49,16 @@ pub(crate) fn derive(input: &DeriveInput, mode: Mode) -> TokenStream {
     }
 }
 
-/// The record (or object) the struct's fields are checked against, and its name.
-fn target<'l>(
-    cx: &Ctxt,
-    located: &'l Located,
-    attrs: &attr::ContainerAttrs,
-    ident: &syn::Ident,
-    mode: Mode,
-) -> Option<(Target<'l>, Option<String>)> {
-    match &located.doc {
-        SchemaDoc::Avro(schema) => {
-            let id = match (&attrs.name, mode) {
-                (Some(lit), Mode::Record) => {
-                    let wanted = lit.value();
-                    // A full name anywhere, or a short name defined in this file (shared files
-                    // may define types of the same short name).
-                    let own_file = schema.get(schema.root()).file;
-                    let found = schema
-                        .named_types()
-                        .find(|(_, n)| n.fullname() == wanted)
-                        .or_else(|| {
-                            schema.named_types().find(|(id, n)| {
-                                n.name == wanted && schema.get(*id).file == own_file
-                            })
-                        })
-                        .map(|(id, _)| id);
-                    if found.is_none() {
-                        cx.error_spanned_by(
-                            lit,
-                            format!("the schema defines no type named `{wanted}`"),
-                        );
-                    }
-                    found?
-                }
-                _ => schema.root(),
-            };
-            match schema.kind(id) {
-                AvroKind::Record(r) => Some((Target::Avro(schema, id), Some(r.name.fullname()))),
-                other => {
-                    cx.error_spanned_by(
-                        ident,
-                        format!(
-                            "the schema's root is {}, not a record: an event is a record",
-                            other.type_name().to_lowercase()
-                        ),
-                    );
-                    None
-                }
-            }
-        }
-        SchemaDoc::Json(schema) => {
-            let id = match &attrs.pointer {
-                Some(lit) => {
-                    let found = schema.node_at(&lit.value());
-                    if found.is_none() {
-                        cx.error_spanned_by(
-                            lit,
-                            format!("the schema has no object at `{}`", lit.value()),
-                        );
-                    }
-                    found?
-                }
-                None => schema.resolve(schema.root()),
-            };
-            let node = schema.get(id);
-            match &node.kind {
-                tidings_schema::jsonschema::Kind::Object(_) => {
-                    Some((Target::Json(schema, id), node.annotations.title.clone()))
-                }
-                other => {
-                    cx.error_spanned_by(
-                        ident,
-                        format!(
-                            "the schema is {}, not an object: an event is an object",
-                            other.describe()
-                        ),
-                    );
-                    None
-                }
-            }
-        }
-    }
-}
-
 fn real_impl(
     krate: &syn::Path,
     ident: &syn::Ident,
     name: &str,
-    record_name: &str,
     located: &Located,
     mode: Mode,
-    nested: &[check::NestedRecord],
+    bound: &Bound,
 ) -> TokenStream {
-    let assertions = nested.iter().map(|n| {
+    let record_name = &bound.record_name;
+    let assertions = bound.nested.iter().map(|n| {
         let ty = &n.ty;
         let message = format!("field `{}`: `{}` is bound to another record than `{}`", n.field, quote!(#ty), n.name);
         let expected = &n.name;
@@ -271,10 +85,7 @@ fn real_impl(
             quote!(#krate::SchemaFormat::Avro),
             schema.standalone_json().to_string(),
         ),
-        SchemaDoc::Json(_) => (
-            quote!(#krate::SchemaFormat::Json),
-            std::fs::read_to_string(&located.path).unwrap_or_default(),
-        ),
+        SchemaDoc::Json(_) => (quote!(#krate::SchemaFormat::Json), located.text.clone()),
     };
     let Ok((domain, event, version)) = &located.layout else {
         return stub_impl(krate, ident, mode);
@@ -323,7 +134,7 @@ fn stub_impl(krate: &syn::Path, ident: &syn::Ident, mode: Mode) -> TokenStream {
 /// The runtime crate as the user's manifest names it: `::tidings`, or the name a renamed
 /// dependency gives it (`tidings-rt = { package = "tidings", ... }`), as serde and num_enum find
 /// theirs. `#[event(crate = "...")]` overrides it.
-fn runtime_path() -> syn::Path {
+pub(crate) fn runtime_path() -> syn::Path {
     use proc_macro_crate::{crate_name, FoundCrate};
     match crate_name("tidings") {
         // Inside the runtime's own package only its tests and examples use the derive, and

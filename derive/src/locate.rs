@@ -14,17 +14,26 @@ use tidings_schema::jsonschema::JsonSchemaLoader;
 use tidings_schema::repo::config::Config;
 use tidings_schema::SchemaDoc;
 
+use crate::attr::ContainerAttrs;
+use crate::ctxt::Ctxt;
+use crate::Mode;
+
+/// Domain, event and version of a file at `<domain>/<event>/vN.ext`, or why it is not there.
+pub(crate) type Layout = Result<(String, String, u32), String>;
+
 /// A schema file and everything the impl needs to know about it.
 pub(crate) struct Located {
     /// The file, absolute.
     pub(crate) path: PathBuf,
     /// Its path below the schema root (`identity/user_registered/v2.avsc`).
     pub(crate) rel: String,
+    /// The file's text, as read.
+    pub(crate) text: String,
     /// The parsed schema.
     pub(crate) doc: SchemaDoc,
     /// Domain, event and version, when the file is at `<domain>/<event>/vN.ext` (events must be;
     /// shared records need not).
-    pub(crate) layout: Result<(String, String, u32), String>,
+    pub(crate) layout: Layout,
     /// The project configuration (defaults when there is no `tidings.toml`).
     pub(crate) config: Config,
     /// Files the schema refers to: path below the schema root, absolute path.
@@ -42,8 +51,66 @@ fn project_above(start: &Path) -> Option<PathBuf> {
     tidings_schema::repo::find_project(start)
 }
 
+/// The schema `#[event(schema = "...")]` names, found, read and parsed; `None` (with the
+/// mistake recorded) when it is not written or cannot be read.
+pub(crate) fn located(
+    cx: &Ctxt,
+    attrs: &ContainerAttrs,
+    ident: &syn::Ident,
+    mode: Mode,
+) -> Option<Located> {
+    let Some(lit) = &attrs.schema else {
+        cx.error_spanned_by(
+            ident,
+            format!("missing #[{}(schema = \"...\")]: the committed schema file this struct is bound to, e.g. \"schemas/identity/user_registered/v2.avsc\"", mode.key()),
+        );
+        return None;
+    };
+    locate(&lit.value())
+        .map_err(|message| cx.error_spanned_by(lit, message))
+        .ok()
+}
+
 /// Finds, reads and parses the schema at `written` (as written in the attribute).
 pub(crate) fn locate(written: &str) -> Result<Located, String> {
+    let path = find(written)?;
+    let (config, root) = match path.parent().and_then(project_above) {
+        Some(project) => {
+            let config = Config::load(&project).map_err(|e| e.to_string())?;
+            let root = project.join(&config.schema_root);
+            (config, Some(root))
+        }
+        None => (Config::default(), None),
+    };
+    let (rel, layout) = place(&path, root.as_deref(), written);
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{written}`: {e}"))?;
+    let (doc, references) = if rel.ends_with(".avsc") {
+        parse_avro(written, &text, &rel, root.as_deref(), &config)?
+    } else if rel.ends_with(".json") {
+        let schema_root =
+            root.unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).to_path_buf());
+        parse_json(written, &text, &path, &schema_root)?
+    } else {
+        let file = rel.rsplit('/').next().unwrap_or_default();
+        return Err(format!(
+            "`{file}`: schema files end in `.avsc` (Avro) or `.json` (JSON Schema)"
+        ));
+    };
+    Ok(Located {
+        path,
+        rel,
+        text,
+        doc,
+        layout,
+        config,
+        references,
+    })
+}
+
+/// The file `written` names, absolute: relative to the crate's folder, or else to the schema
+/// root of the nearest project above it.
+fn find(written: &str) -> Result<PathBuf, String> {
     let manifest = manifest_dir();
     let direct = manifest.join(written);
     let path = if direct.is_file() {
@@ -58,35 +125,26 @@ pub(crate) fn locate(written: &str) -> Result<Located, String> {
             format!("schema file `{written}` not found: paths are relative to the crate's folder (where Cargo.toml is) or to the schema root of its tidings.toml")
         })?
     };
-    let path = std::path::absolute(&path).unwrap_or(path);
-    let (config, root) = match path.parent().and_then(project_above) {
-        Some(project) => {
-            let config = Config::load(&project).map_err(|e| e.to_string())?;
-            let root = project.join(&config.schema_root);
-            (config, Some((project, root)))
+    Ok(std::path::absolute(&path).unwrap_or(path))
+}
+
+/// The file's path below the schema root (else its last three components), and the domain,
+/// event and version that its place `<domain>/<event>/vN.ext` gives it.
+fn place(path: &Path, root: Option<&Path>, written: &str) -> (String, Layout) {
+    let rel_path: PathBuf = match root {
+        Some(root) if path.starts_with(root) => {
+            path.strip_prefix(root).unwrap_or(path).to_path_buf()
         }
-        None => (Config::default(), None),
-    };
-    // Below the schema root, or else the last three components: `<domain>/<event>/vN.ext`.
-    let rel_path = match &root {
-        Some((_, root)) if path.starts_with(root) => {
-            path.strip_prefix(root).unwrap_or(&path).to_path_buf()
+        _ => {
+            let mut last: Vec<_> = path.components().rev().take(3).collect();
+            last.reverse();
+            last.into_iter().collect()
         }
-        _ => path
-            .components()
-            .rev()
-            .take(3)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect(),
     };
     let parts: Vec<String> = rel_path
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    let rel = parts.join("/");
-    let file = parts.last().cloned().unwrap_or_default();
     let layout = match parts.as_slice() {
         [domain, event, file] => tidings_schema::repo::parse_version_file(file)
             .map(|(version, _)| (domain.clone(), event.clone(), version))
@@ -97,68 +155,68 @@ pub(crate) fn locate(written: &str) -> Result<Located, String> {
             "`{written}` is not at `<domain>/<event>/vN.(avsc|json)` below the schema root"
         )),
     };
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{written}`: {e}"))?;
-    let shown = written.to_owned();
+    (parts.join("/"), layout)
+}
+
+/// Files a schema refers to: path below the schema root, absolute path.
+type References = Vec<(String, PathBuf)>;
+
+/// An Avro schema, with the types of the schema root's shared folders it may use.
+fn parse_avro(
+    shown: &str,
+    text: &str,
+    rel: &str,
+    root: Option<&Path>,
+    config: &Config,
+) -> Result<(SchemaDoc, References), String> {
+    let mut shared = Vec::new();
     let mut references = Vec::new();
-    let doc = if file.ends_with(".avsc") {
-        let mut shared = Vec::new();
-        if let Some((_, schema_root)) = &root {
-            for file in shared_avro_files(schema_root)?
-                .iter()
-                .filter(|f| f.rel != rel)
-            {
-                shared.push((
-                    format!("{}/{}", config.schema_root.display(), file.rel),
-                    file.text.clone(),
-                ));
-                references.push((file.rel.clone(), file.path.clone()));
-            }
-        }
-        let refs: Vec<SourceFile<'_>> = shared
+    if let Some(schema_root) = root {
+        for file in shared_avro_files(schema_root)?
             .iter()
-            .map(|(name, text)| SourceFile { name, text })
-            .collect();
-        AvroParser::new()
-            .parse_with_references(
-                SourceFile {
-                    name: &shown,
-                    text: &text,
-                },
-                &refs,
-            )
-            .map(SchemaDoc::Avro)
-            .map_err(|e| e.to_string())?
-    } else if file.ends_with(".json") {
-        let schema_root = root.as_ref().map_or_else(
-            || path.parent().unwrap_or(Path::new(".")).to_path_buf(),
-            |(_, r)| r.clone(),
-        );
-        let loaded = JsonSchemaLoader::new()
-            .schema_root(&schema_root)
-            .load_named(&shown, &text, path.clone())
-            .map_err(|e| e.to_string())?;
-        for file in loaded.files().iter().skip(1) {
+            .filter(|f| f.rel != rel)
+        {
+            shared.push((
+                format!("{}/{}", config.schema_root.display(), file.rel),
+                file.text.clone(),
+            ));
+            references.push((file.rel.clone(), file.path.clone()));
+        }
+    }
+    let refs: Vec<SourceFile<'_>> = shared
+        .iter()
+        .map(|(name, text)| SourceFile { name, text })
+        .collect();
+    let schema = AvroParser::new()
+        .parse_with_references(SourceFile { name: shown, text }, &refs)
+        .map_err(|e| e.to_string())?;
+    Ok((SchemaDoc::Avro(schema), references))
+}
+
+/// A JSON Schema, with the files of the schema root its `$ref`s read.
+fn parse_json(
+    shown: &str,
+    text: &str,
+    path: &Path,
+    schema_root: &Path,
+) -> Result<(SchemaDoc, References), String> {
+    let loaded = JsonSchemaLoader::new()
+        .schema_root(schema_root)
+        .load_named(shown, text, path.to_path_buf())
+        .map_err(|e| e.to_string())?;
+    let references = loaded
+        .files()
+        .iter()
+        .skip(1)
+        .map(|file| {
             let abs = PathBuf::from(file);
             let rel = abs
-                .strip_prefix(&schema_root)
+                .strip_prefix(schema_root)
                 .map_or_else(|_| file.clone(), |r| r.to_string_lossy().replace('\\', "/"));
-            references.push((rel, abs));
-        }
-        SchemaDoc::Json(loaded)
-    } else {
-        return Err(format!(
-            "`{file}`: schema files end in `.avsc` (Avro) or `.json` (JSON Schema)"
-        ));
-    };
-    Ok(Located {
-        path,
-        rel,
-        doc,
-        layout,
-        config,
-        references,
-    })
+            (rel, abs)
+        })
+        .collect();
+    Ok((SchemaDoc::Json(loaded), references))
 }
 
 /// An Avro file of a shared folder (`_shared/money.avsc`).
