@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde::Deserialize;
+use tidings_schema::repo::config::CONFIG_FILE;
 use tidings_schema::repo::{LoadedRepository, RepoError, Repository};
 use tidings_schema::SchemaError;
 
@@ -343,17 +344,15 @@ impl Config {
             .ok_or(Error::NotInBuildScript("CARGO_MANIFEST_DIR"))?;
         let manifest = PathBuf::from(manifest);
         let project = tidings_schema::repo::find_project(&manifest).unwrap_or(manifest);
-        let generated = self.generate(&project)?;
+        let repo = Repository::open(&project)?;
+        let generated = self.generate_loaded(&repo, &repo.load())?;
         generated.write_to(&PathBuf::from(out).join("tidings"))?;
-        let config = tidings_schema::repo::Config::load(&project).map_err(RepoError::from)?;
-        println!(
-            "cargo:rerun-if-changed={}",
-            project.join("tidings.toml").display()
-        );
-        println!(
-            "cargo:rerun-if-changed={}",
-            project.join(config.schema_root).display()
-        );
+        for watched in [
+            repo.project.join(CONFIG_FILE),
+            repo.project.join(&repo.config.schema_root),
+        ] {
+            println!("cargo:rerun-if-changed={}", watched.display());
+        }
         Ok(())
     }
 }

@@ -91,13 +91,12 @@ pub(crate) fn check_layout(
 
 /// `version = N`, when written, is the version of the file.
 pub(crate) fn check_version(cx: &Ctxt, located: &Located, attrs: &ContainerAttrs, mode: Mode) {
-    let (Some(expected), Mode::Event, Ok((_, _, version))) =
-        (&attrs.version, mode, &located.layout)
-    else {
+    let (Some(expected), Mode::Event, Ok(place)) = (&attrs.version, mode, &located.layout) else {
         return;
     };
+    let version = place.number;
     match expected.base10_parse::<u32>() {
-        Ok(v) if v == *version => {}
+        Ok(v) if v == version => {}
         _ => cx.error_spanned_by(
             expected,
             format!(

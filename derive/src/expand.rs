@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::DeriveInput;
+use tidings_schema::repo::VersionPlace;
 use tidings_schema::SchemaDoc;
 
 use crate::check;
@@ -87,7 +88,13 @@ fn real_impl(
         ),
         SchemaDoc::Json(_) => (quote!(#krate::SchemaFormat::Json), located.text.clone()),
     };
-    let Ok((domain, event, version)) = &located.layout else {
+    let Ok(VersionPlace {
+        domain,
+        event,
+        number: version,
+        ..
+    }) = &located.layout
+    else {
         return stub_impl(krate, ident, mode);
     };
     let event_type = format!("{domain}.{event}");

@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
-use tidings_schema::avro::{AvroParser, SourceFile};
+use tidings_schema::avro::SourceFile;
 use tidings_schema::jsonschema::JsonSchemaLoader;
 use tidings_schema::repo::config::Config;
+use tidings_schema::repo::{parse_schema_file, Format, Project, SharedFile, VersionPlace};
 use tidings_schema::SchemaDoc;
 
 use crate::attr::ContainerAttrs;
@@ -19,7 +20,7 @@ use crate::ctxt::Ctxt;
 use crate::Mode;
 
 /// Domain, event and version of a file at `<domain>/<event>/vN.ext`, or why it is not there.
-pub(crate) type Layout = Result<(String, String, u32), String>;
+pub(crate) type Layout = Result<VersionPlace, String>;
 
 /// A schema file and everything the impl needs to know about it.
 pub(crate) struct Located {
@@ -47,8 +48,9 @@ fn manifest_dir() -> PathBuf {
         .unwrap_or_default()
 }
 
-fn project_above(start: &Path) -> Option<PathBuf> {
-    tidings_schema::repo::find_project(start)
+/// The project `start` belongs to, if any.
+fn project_above(start: &Path) -> Result<Option<Project>, String> {
+    Project::find(start).map_err(|e| e.to_string())
 }
 
 /// The schema `#[event(schema = "...")]` names, found, read and parsed; `None` (with the
@@ -74,28 +76,31 @@ pub(crate) fn located(
 /// Finds, reads and parses the schema at `written` (as written in the attribute).
 pub(crate) fn locate(written: &str) -> Result<Located, String> {
     let path = find(written)?;
-    let (config, root) = match path.parent().and_then(project_above) {
-        Some(project) => {
-            let config = Config::load(&project).map_err(|e| e.to_string())?;
-            let root = project.join(&config.schema_root);
-            (config, Some(root))
-        }
-        None => (Config::default(), None),
+    let project = match path.parent() {
+        Some(folder) => project_above(folder)?,
+        None => None,
     };
+    let root = project.as_ref().map(Project::schema_root);
     let (rel, layout) = place(&path, root.as_deref(), written);
     let text =
         std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{written}`: {e}"))?;
-    let (doc, references) = if rel.ends_with(".avsc") {
-        parse_avro(written, &text, &rel, root.as_deref(), &config)?
-    } else if rel.ends_with(".json") {
-        let schema_root =
-            root.unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).to_path_buf());
-        parse_json(written, &text, &path, &schema_root)?
-    } else {
-        let file = rel.rsplit('/').next().unwrap_or_default();
-        return Err(format!(
-            "`{file}`: schema files end in `.avsc` (Avro) or `.json` (JSON Schema)"
-        ));
+    let format = match rel.rsplit_once('.') {
+        Some((_, "avsc")) => Format::Avro,
+        Some((_, "json")) => Format::Json,
+        _ => {
+            let file = rel.rsplit('/').next().unwrap_or_default();
+            return Err(format!(
+                "`{file}`: schema files end in `.avsc` (Avro) or `.json` (JSON Schema)"
+            ));
+        }
+    };
+    let (doc, references) = match format {
+        Format::Avro => parse_avro(written, &text, &path, &rel, project.as_ref())?,
+        Format::Json => {
+            let schema_root =
+                root.unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).to_path_buf());
+            parse_json(written, &text, &path, &schema_root)?
+        }
     };
     Ok(Located {
         path,
@@ -103,7 +108,7 @@ pub(crate) fn locate(written: &str) -> Result<Located, String> {
         text,
         doc,
         layout,
-        config,
+        config: project.map(|p| p.config).unwrap_or_default(),
         references,
     })
 }
@@ -116,11 +121,11 @@ fn find(written: &str) -> Result<PathBuf, String> {
     let path = if direct.is_file() {
         direct
     } else {
-        let below_root = project_above(&manifest).and_then(|project| {
-            let config = Config::load(&project).ok()?;
-            let candidate = project.join(config.schema_root).join(written);
-            candidate.is_file().then_some(candidate)
-        });
+        let below_root = project_above(&manifest)
+            .ok()
+            .flatten()
+            .map(|project| project.schema_root().join(written))
+            .filter(|candidate| candidate.is_file());
         below_root.ok_or_else(|| {
             format!("schema file `{written}` not found: paths are relative to the crate's folder (where Cargo.toml is) or to the schema root of its tidings.toml")
         })?
@@ -146,11 +151,7 @@ fn place(path: &Path, root: Option<&Path>, written: &str) -> (String, Layout) {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     let layout = match parts.as_slice() {
-        [domain, event, file] => tidings_schema::repo::parse_version_file(file)
-            .map(|(version, _)| (domain.clone(), event.clone(), version))
-            .ok_or_else(|| {
-                format!("`{file}` is not a version file: name versions `v1.avsc`, `v2.json`, ... (no leading zeros)")
-            }),
+        [domain, event, file] => VersionPlace::of(domain, event, file),
         _ => Err(format!(
             "`{written}` is not at `<domain>/<event>/vN.(avsc|json)` below the schema root"
         )),
@@ -165,32 +166,36 @@ type References = Vec<(String, PathBuf)>;
 fn parse_avro(
     shown: &str,
     text: &str,
+    path: &Path,
     rel: &str,
-    root: Option<&Path>,
-    config: &Config,
+    project: Option<&Project>,
 ) -> Result<(SchemaDoc, References), String> {
-    let mut shared = Vec::new();
-    let mut references = Vec::new();
-    if let Some(schema_root) = root {
-        for file in shared_avro_files(schema_root)?
-            .iter()
-            .filter(|f| f.rel != rel)
-        {
-            shared.push((
-                format!("{}/{}", config.schema_root.display(), file.rel),
-                file.text.clone(),
-            ));
-            references.push((file.rel.clone(), file.path.clone()));
-        }
-    }
-    let refs: Vec<SourceFile<'_>> = shared
+    let shared = match project {
+        Some(project) => shared_avro_files(project)?,
+        None => Arc::default(),
+    };
+    let shared: Vec<&SharedFile> = shared.iter().filter(|f| f.rel != rel).collect();
+    let sources: Vec<SourceFile<'_>> = shared
         .iter()
-        .map(|(name, text)| SourceFile { name, text })
+        .map(|file| SourceFile {
+            name: &file.shown,
+            text: &file.text,
+        })
         .collect();
-    let schema = AvroParser::new()
-        .parse_with_references(SourceFile { name: shown, text }, &refs)
-        .map_err(|e| e.to_string())?;
-    Ok((SchemaDoc::Avro(schema), references))
+    let doc = parse_schema_file(
+        Format::Avro,
+        shown,
+        text,
+        path.to_path_buf(),
+        &sources,
+        &JsonSchemaLoader::new(),
+    )
+    .map_err(|e| e.to_string())?;
+    let references = shared
+        .iter()
+        .map(|file| (file.rel.clone(), file.path.clone()))
+        .collect();
+    Ok((doc, references))
 }
 
 /// A JSON Schema, with the files of the schema root its `$ref`s read.
@@ -200,10 +205,12 @@ fn parse_json(
     path: &Path,
     schema_root: &Path,
 ) -> Result<(SchemaDoc, References), String> {
-    let loaded = JsonSchemaLoader::new()
-        .schema_root(schema_root)
-        .load_named(shown, text, path.to_path_buf())
+    let loader = JsonSchemaLoader::new().schema_root(schema_root);
+    let doc = parse_schema_file(Format::Json, shown, text, path.to_path_buf(), &[], &loader)
         .map_err(|e| e.to_string())?;
+    let SchemaDoc::Json(loaded) = &doc else {
+        unreachable!("a JSON Schema file parses as JSON Schema")
+    };
     let references = loaded
         .files()
         .iter()
@@ -216,75 +223,36 @@ fn parse_json(
             (rel, abs)
         })
         .collect();
-    Ok((SchemaDoc::Json(loaded), references))
-}
-
-/// An Avro file of a shared folder (`_shared/money.avsc`).
-pub(crate) struct SharedFile {
-    rel: String,
-    path: PathBuf,
-    text: String,
+    Ok((doc, references))
 }
 
 /// The shared files of a schema root, and the root's modification time when they were read.
 type Cached = (Option<std::time::SystemTime>, Arc<Vec<SharedFile>>);
 
-/// The Avro files of the schema root's shared folders (those starting with `_`), read once per
-/// compiler process: a crate with hundreds of events would otherwise read them for each.
-fn shared_avro_files(schema_root: &Path) -> Result<Arc<Vec<SharedFile>>, String> {
+/// The Avro files of the project's shared folders ([`Project::shared_avro_files`]), read once
+/// per compiler process: a crate with hundreds of events would otherwise read them for each.
+fn shared_avro_files(project: &Project) -> Result<Arc<Vec<SharedFile>>, String> {
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Cached>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
+    let schema_root = project.schema_root();
     // Folders gain a new modification time when files are added or removed; edits to a file
     // are caught because the generated code includes it, which makes cargo rebuild.
-    let stamp = std::fs::metadata(schema_root)
+    let stamp = std::fs::metadata(&schema_root)
         .and_then(|m| m.modified())
         .ok();
     if let Some((seen, files)) = cache
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .get(schema_root)
+        .get(&schema_root)
     {
         if *seen == stamp {
             return Ok(files.clone());
         }
     }
-    let mut files = Vec::new();
-    let entries = std::fs::read_dir(schema_root)
-        .map_err(|e| format!("cannot read `{}`: {e}", schema_root.display()))?;
-    let mut folders: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .filter(|e| {
-            tidings_schema::repo::is_shared(&e.file_name().to_string_lossy()) && e.path().is_dir()
-        })
-        .map(|e| e.path())
-        .collect();
-    while let Some(folder) = folders.pop() {
-        let entries = std::fs::read_dir(&folder)
-            .map_err(|e| format!("cannot read `{}`: {e}", folder.display()))?;
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "avsc") {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-                let rel = path
-                    .strip_prefix(schema_root)
-                    .unwrap_or(&path)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                files.push(SharedFile { rel, path, text });
-            }
-        }
-    }
-    // Reading order decides which file defines a name first: keep it stable.
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let files = Arc::new(files);
+    let files = Arc::new(project.shared_avro_files().map_err(|e| e.to_string())?);
     cache
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(schema_root.to_path_buf(), (stamp, files.clone()));
+        .insert(schema_root, (stamp, files.clone()));
     Ok(files)
 }

@@ -269,14 +269,15 @@ fn first_difference(before: &Node, after: &Node) -> Pos {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::path::Path;
     use std::process::Command;
 
     use super::*;
     use crate::repo::lint;
 
-    fn write(dir: &Path, rel: &str, text: &str) {
+    /// Writes `text` at `rel` below `dir`, making the folders.
+    pub(crate) fn write(dir: &Path, rel: &str, text: &str) {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();

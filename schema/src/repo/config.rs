@@ -13,22 +13,6 @@ use crate::source::Pos;
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE: &str = "tidings.toml";
 
-/// The project a folder belongs to: the nearest folder, `start` or above, that holds
-/// `tidings.toml` (as cargo finds `Cargo.toml`). The command line, build scripts and the
-/// derive all find their project with this.
-pub fn find_project(start: &Path) -> Option<PathBuf> {
-    let start = if start.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        start
-    };
-    let absolute = std::path::absolute(start).ok()?;
-    absolute
-        .ancestors()
-        .find(|dir| dir.join(CONFIG_FILE).is_file())
-        .map(Path::to_path_buf)
-}
-
 /// The project configuration.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -183,7 +183,8 @@ pub fn relative_path(path: &Path, base: &Path) -> String {
     ups.chain(downs).collect::<Vec<_>>().join("/")
 }
 
-fn slash_path(path: &Path) -> String {
+/// A path's components joined by `/`, whatever the platform's separator.
+pub(crate) fn slash_path(path: &Path) -> String {
     path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

@@ -7,15 +7,20 @@ pub mod config;
 mod diagnostic;
 mod files;
 pub mod lint;
+mod project;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use config::{find_project, Config, ConfigError};
+pub use config::{Config, ConfigError};
 pub use diagnostic::{Diagnostic, Severity};
 pub use files::{relative_path, SchemaFiles};
+pub use project::{
+    find_project, is_shared, parse_schema_file, parse_version_file, Project, SharedFile,
+    VersionPlace,
+};
 
-use crate::avro::{AvroParser, SourceFile};
+use crate::avro::SourceFile;
 use crate::error::SchemaError;
 use crate::jsonschema::{JsonSchema, JsonSchemaLoader};
 use crate::source::Pos;
@@ -334,12 +339,7 @@ impl Repository {
         JsonSchemaLoader::new()
             .schema_root(root.clone())
             .file_reader(std::sync::Arc::new(move |path: &Path| {
-                let rel = path.strip_prefix(&root).unwrap_or(path);
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let rel = files::slash_path(path.strip_prefix(&root).unwrap_or(path));
                 match files.files.get(&rel) {
                     Some(Some(text)) => Ok(text.clone()),
                     _ => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
@@ -370,14 +370,14 @@ impl Repository {
                 Pos { line: 1, col: 1 },
                 e.to_string(),
             )),
-            Ok(text) => match v.format {
-                Format::Avro => AvroParser::new()
-                    .parse_with_references(SourceFile { name: &file, text }, references)
-                    .map(SchemaDoc::Avro),
-                Format::Json => json_loader
-                    .load_named(&file, text, self.json_path(&v.rel))
-                    .map(SchemaDoc::Json),
-            },
+            Ok(text) => parse_schema_file(
+                v.format,
+                &file,
+                text,
+                self.json_path(&v.rel),
+                references,
+                json_loader,
+            ),
         };
         LoadedVersion {
             number: v.number,
@@ -386,30 +386,6 @@ impl Repository {
             doc,
         }
     }
-}
-
-/// Whether a path below the schema root (`_shared/money.avsc`, or a folder's name) is in a
-/// shared folder: one whose name starts with `_` holds types events refer to, not events.
-pub fn is_shared(rel: &str) -> bool {
-    rel.split('/')
-        .next()
-        .is_some_and(|first| first.starts_with('_'))
-}
-
-/// `v12.avsc` → `(12, Avro)`: the one reading of a version file's name (`v` and a number
-/// without leading zeros, `.avsc` or `.json`), for the repository, the derive and the tools.
-pub fn parse_version_file(name: &str) -> Option<(u32, Format)> {
-    let (stem, ext) = name.rsplit_once('.')?;
-    let format = match ext {
-        "avsc" => Format::Avro,
-        "json" => Format::Json,
-        _ => return None,
-    };
-    let digits = stem.strip_prefix('v')?;
-    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((digits.parse().ok()?, format))
 }
 
 /// Every event with its parsed versions.
