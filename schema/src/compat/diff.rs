@@ -11,7 +11,7 @@ use super::avro::reader_writer_incompatibilities;
 use super::json::differences;
 use super::report::{avro_path, SCHEMA_TYPE_CHANGED};
 use super::{Direction, Level, Policy, SchemaDoc};
-use crate::avro::{AvroSchema, Kind, TypeId};
+use crate::avro::{AvroSchema, AvroType, Enum, Field, Kind, Record, TypeId};
 use crate::source::Pos;
 
 macro_rules! avro_changes {
@@ -288,6 +288,27 @@ impl Walker<'_> {
             );
             return self.push(AvroChange::TYPE_CHANGED, path, what, pos);
         }
+        self.type_attributes(ot, nt, path, pos);
+        match (&ot.kind, &nt.kind) {
+            (Kind::Array(oi), Kind::Array(ni)) => self.walk(*oi, *ni, &format!("{path}[]")),
+            (Kind::Map(ov), Kind::Map(nv)) => self.walk(*ov, *nv, &format!("{path}{{}}")),
+            (Kind::Fixed(of), Kind::Fixed(nf)) if of.size != nf.size => {
+                self.push(
+                    AvroChange::FIXED_SIZE_CHANGED,
+                    path,
+                    format!("the size changed from {} to {} bytes", of.size, nf.size),
+                    pos,
+                );
+            }
+            (Kind::Enum(oe), Kind::Enum(ne)) => self.walk_enum(oe, ne, path, pos),
+            (Kind::Union(ob), Kind::Union(nb)) => self.walk_union(ob, nb, path, pos),
+            (Kind::Record(or), Kind::Record(nr)) => self.walk_record(or, nr, path, pos),
+            _ => {}
+        }
+    }
+
+    /// What any two types of one kind may differ in: logical type, name and aliases.
+    fn type_attributes(&mut self, ot: &AvroType, nt: &AvroType, path: &str, pos: Option<Pos>) {
         if ot.logical != nt.logical {
             let name = |l: &Option<crate::avro::LogicalType>| {
                 l.as_ref()
@@ -330,170 +351,164 @@ impl Walker<'_> {
                 );
             }
         }
-        match (&ot.kind, &nt.kind) {
-            (Kind::Array(oi), Kind::Array(ni)) => self.walk(*oi, *ni, &format!("{path}[]")),
-            (Kind::Map(ov), Kind::Map(nv)) => self.walk(*ov, *nv, &format!("{path}{{}}")),
-            (Kind::Fixed(of), Kind::Fixed(nf)) if of.size != nf.size => {
+    }
+
+    fn walk_enum(&mut self, oe: &Enum, ne: &Enum, path: &str, pos: Option<Pos>) {
+        let added: Vec<&String> = ne
+            .symbols
+            .iter()
+            .filter(|s| !oe.symbols.contains(s))
+            .collect();
+        let removed: Vec<&String> = oe
+            .symbols
+            .iter()
+            .filter(|s| !ne.symbols.contains(s))
+            .collect();
+        if !added.is_empty() {
+            self.push(
+                AvroChange::ENUM_SYMBOLS_ADDED,
+                path,
+                format!("symbols added: {}", join_names(&added)),
+                pos,
+            );
+        }
+        if !removed.is_empty() {
+            self.push(
+                AvroChange::ENUM_SYMBOLS_REMOVED,
+                path,
+                format!("symbols removed: {}", join_names(&removed)),
+                pos,
+            );
+        }
+        if oe.default != ne.default {
+            self.push(
+                AvroChange::ENUM_DEFAULT_CHANGED,
+                path,
+                format!(
+                    "the enum default changed from {:?} to {:?}",
+                    oe.default, ne.default
+                ),
+                pos,
+            );
+        }
+        if oe.doc != ne.doc {
+            self.push(
+                AvroChange::DOC_CHANGED,
+                path,
+                "the enum's doc changed".into(),
+                pos,
+            );
+        }
+    }
+
+    /// Fields are matched by name, or by an alias of the new field.
+    fn walk_record(&mut self, or: &Record, nr: &Record, path: &str, pos: Option<Pos>) {
+        if or.doc != nr.doc {
+            self.push(
+                AvroChange::DOC_CHANGED,
+                path,
+                "the record's doc changed".into(),
+                pos,
+            );
+        }
+        for field in &nr.fields {
+            let field_path = join(path, &field.name);
+            let by_name = or.fields.iter().find(|f| f.name == field.name);
+            let by_alias = || or.fields.iter().find(|f| field.aliases.contains(&f.name));
+            match by_name.or_else(by_alias) {
+                None => {
+                    let how = if field.default.is_some() {
+                        "with a default"
+                    } else {
+                        "without a default"
+                    };
+                    self.push(
+                        AvroChange::FIELD_ADDED,
+                        &field_path,
+                        format!("field `{}` was added {how}", field.name),
+                        Some(field.pos),
+                    );
+                }
+                Some(of) => {
+                    self.walk_field(of, field, &field_path);
+                }
+            }
+        }
+        for field in &or.fields {
+            let kept = nr
+                .fields
+                .iter()
+                .any(|f| f.name == field.name || f.aliases.contains(&field.name));
+            if !kept {
+                let how = if field.default.is_some() {
+                    "it had a default"
+                } else {
+                    "it had no default"
+                };
                 self.push(
-                    AvroChange::FIXED_SIZE_CHANGED,
-                    path,
-                    format!("the size changed from {} to {} bytes", of.size, nf.size),
+                    AvroChange::FIELD_REMOVED,
+                    &join(path, &field.name),
+                    format!("field `{}` was removed ({how})", field.name),
                     pos,
                 );
             }
-            (Kind::Enum(oe), Kind::Enum(ne)) => {
-                let added: Vec<&String> = ne
-                    .symbols
-                    .iter()
-                    .filter(|s| !oe.symbols.contains(s))
-                    .collect();
-                let removed: Vec<&String> = oe
-                    .symbols
-                    .iter()
-                    .filter(|s| !ne.symbols.contains(s))
-                    .collect();
-                if !added.is_empty() {
-                    self.push(
-                        AvroChange::ENUM_SYMBOLS_ADDED,
-                        path,
-                        format!("symbols added: {}", join_names(&added)),
-                        pos,
-                    );
-                }
-                if !removed.is_empty() {
-                    self.push(
-                        AvroChange::ENUM_SYMBOLS_REMOVED,
-                        path,
-                        format!("symbols removed: {}", join_names(&removed)),
-                        pos,
-                    );
-                }
-                if oe.default != ne.default {
-                    self.push(
-                        AvroChange::ENUM_DEFAULT_CHANGED,
-                        path,
-                        format!(
-                            "the enum default changed from {:?} to {:?}",
-                            oe.default, ne.default
-                        ),
-                        pos,
-                    );
-                }
-                if oe.doc != ne.doc {
-                    self.push(
-                        AvroChange::DOC_CHANGED,
-                        path,
-                        "the enum's doc changed".into(),
-                        pos,
-                    );
-                }
-            }
-            (Kind::Union(ob), Kind::Union(nb)) => self.walk_union(ob, nb, path, pos),
-            (Kind::Record(or), Kind::Record(nr)) => {
-                if or.doc != nr.doc {
-                    self.push(
-                        AvroChange::DOC_CHANGED,
-                        path,
-                        "the record's doc changed".into(),
-                        pos,
-                    );
-                }
-                for field in &nr.fields {
-                    let field_path = join(path, &field.name);
-                    let by_name = or.fields.iter().find(|f| f.name == field.name);
-                    let by_alias = || or.fields.iter().find(|f| field.aliases.contains(&f.name));
-                    match by_name.or_else(by_alias) {
-                        None => {
-                            let how = if field.default.is_some() {
-                                "with a default"
-                            } else {
-                                "without a default"
-                            };
-                            self.push(
-                                AvroChange::FIELD_ADDED,
-                                &field_path,
-                                format!("field `{}` was added {how}", field.name),
-                                Some(field.pos),
-                            );
-                        }
-                        Some(of) => {
-                            if of.name != field.name {
-                                self.push(
-                                    AvroChange::FIELD_RENAMED,
-                                    &field_path,
-                                    format!(
-                                        "field `{}` was renamed `{}` (the old name is an alias)",
-                                        of.name, field.name
-                                    ),
-                                    Some(field.pos),
-                                );
-                            }
-                            match (&of.default, &field.default) {
-                                (None, Some(d)) => self.push(
-                                    AvroChange::FIELD_DEFAULT_ADDED,
-                                    &field_path,
-                                    format!("a default ({d}) was added"),
-                                    Some(field.pos),
-                                ),
-                                (Some(d), None) => self.push(
-                                    AvroChange::FIELD_DEFAULT_REMOVED,
-                                    &field_path,
-                                    format!("the default ({d}) was removed"),
-                                    Some(field.pos),
-                                ),
-                                (Some(a), Some(b)) if a != b => self.push(
-                                    AvroChange::FIELD_DEFAULT_CHANGED,
-                                    &field_path,
-                                    format!("the default changed from {a} to {b}"),
-                                    Some(field.pos),
-                                ),
-                                _ => {}
-                            }
-                            if of.doc != field.doc {
-                                self.push(
-                                    AvroChange::DOC_CHANGED,
-                                    &field_path,
-                                    format!("the doc of field `{}` changed", field.name),
-                                    Some(field.pos),
-                                );
-                            }
-                            if of.aliases != field.aliases && of.name == field.name {
-                                self.push(
-                                    AvroChange::ALIASES_CHANGED,
-                                    &field_path,
-                                    format!(
-                                        "the field's aliases changed from {:?} to {:?}",
-                                        of.aliases, field.aliases
-                                    ),
-                                    Some(field.pos),
-                                );
-                            }
-                            self.walk(of.ty, field.ty, &field_path);
-                        }
-                    }
-                }
-                for field in &or.fields {
-                    let kept = nr
-                        .fields
-                        .iter()
-                        .any(|f| f.name == field.name || f.aliases.contains(&field.name));
-                    if !kept {
-                        let how = if field.default.is_some() {
-                            "it had a default"
-                        } else {
-                            "it had no default"
-                        };
-                        self.push(
-                            AvroChange::FIELD_REMOVED,
-                            &join(path, &field.name),
-                            format!("field `{}` was removed ({how})", field.name),
-                            pos,
-                        );
-                    }
-                }
-            }
+        }
+    }
+
+    /// A field kept (by name or alias): its name, default, doc, aliases and type.
+    fn walk_field(&mut self, of: &Field, field: &Field, field_path: &str) {
+        if of.name != field.name {
+            self.push(
+                AvroChange::FIELD_RENAMED,
+                field_path,
+                format!(
+                    "field `{}` was renamed `{}` (the old name is an alias)",
+                    of.name, field.name
+                ),
+                Some(field.pos),
+            );
+        }
+        match (&of.default, &field.default) {
+            (None, Some(d)) => self.push(
+                AvroChange::FIELD_DEFAULT_ADDED,
+                field_path,
+                format!("a default ({d}) was added"),
+                Some(field.pos),
+            ),
+            (Some(d), None) => self.push(
+                AvroChange::FIELD_DEFAULT_REMOVED,
+                field_path,
+                format!("the default ({d}) was removed"),
+                Some(field.pos),
+            ),
+            (Some(a), Some(b)) if a != b => self.push(
+                AvroChange::FIELD_DEFAULT_CHANGED,
+                field_path,
+                format!("the default changed from {a} to {b}"),
+                Some(field.pos),
+            ),
             _ => {}
         }
+        if of.doc != field.doc {
+            self.push(
+                AvroChange::DOC_CHANGED,
+                field_path,
+                format!("the doc of field `{}` changed", field.name),
+                Some(field.pos),
+            );
+        }
+        if of.aliases != field.aliases && of.name == field.name {
+            self.push(
+                AvroChange::ALIASES_CHANGED,
+                field_path,
+                format!(
+                    "the field's aliases changed from {:?} to {:?}",
+                    of.aliases, field.aliases
+                ),
+                Some(field.pos),
+            );
+        }
+        self.walk(of.ty, field.ty, field_path);
     }
 
     /// Union branches are matched by type (and name for named types).
