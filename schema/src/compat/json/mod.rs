@@ -425,67 +425,7 @@ impl Engine<'_> {
         self.compare(ctx, o.all_items, u.all_items);
         ctx.leave();
 
-        let empty = Vec::new();
-        let (os, us) = (
-            o.item_schemas.as_ref().unwrap_or(&empty),
-            u.item_schemas.as_ref().unwrap_or(&empty),
-        );
-        let open = |a: &ArraySchema| a.additional.schema.is_none() && a.additional.permitted;
-        for index in 0..os.len().max(us.len()) {
-            ctx.enter(format!("items/{index}"));
-            match (os.get(index), us.get(index)) {
-                (Some(oi), Some(ui)) => self.compare(ctx, Some(*oi), Some(*ui)),
-                (Some(oi), None) => {
-                    if open(u) {
-                        ctx.add(Difference::ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL);
-                    } else if let Some(partial) = u.additional.schema {
-                        let mut sub = ctx.sub();
-                        self.compare(&mut sub, Some(*oi), Some(partial));
-                        let ok = self.is_compatible(&sub.changes);
-                        ctx.changes.extend(sub.changes);
-                        ctx.add(if ok {
-                            Difference::ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                        } else {
-                            Difference::ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                        });
-                    } else if matches!(
-                        self.original.get(self.original.resolve(*oi)).kind,
-                        Kind::False
-                    ) {
-                        ctx.add(Difference::ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL);
-                    } else {
-                        ctx.add(Difference::ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL);
-                    }
-                }
-                (None, Some(ui)) => {
-                    if open(o) {
-                        if matches!(
-                            self.update.get(self.update.resolve(*ui)).kind,
-                            Kind::Empty | Kind::True
-                        ) {
-                            ctx.add(Difference::ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL);
-                        } else {
-                            ctx.add(Difference::ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
-                        }
-                    } else if let Some(partial) = o.additional.schema {
-                        let mut sub = ctx.sub();
-                        self.compare(&mut sub, Some(partial), Some(*ui));
-                        let ok = self.is_compatible(&sub.changes);
-                        ctx.changes.extend(sub.changes);
-                        ctx.add(if ok {
-                            Difference::ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                        } else {
-                            Difference::ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                        });
-                    } else {
-                        ctx.add(Difference::ITEM_ADDED_TO_CLOSED_CONTENT_MODEL);
-                    }
-                }
-                (None, None) => {}
-            }
-            ctx.leave();
-        }
-
+        self.compare_item_schemas(ctx, o, u);
         self.compare_optional(
             ctx,
             "contains",
@@ -493,24 +433,7 @@ impl Engine<'_> {
             u.contains,
             [Difference::CONTAINS_ADDED, Difference::CONTAINS_REMOVED],
         );
-
-        ctx.enter("additionalItems");
-        let (oa, ua) = (&o.additional, &u.additional);
-        if oa.permitted != ua.permitted {
-            ctx.add(if oa.permitted {
-                Difference::ADDITIONAL_ITEMS_REMOVED
-            } else {
-                Difference::ADDITIONAL_ITEMS_ADDED
-            });
-        } else if oa.schema.is_none() && ua.schema.is_some() {
-            ctx.add(Difference::ADDITIONAL_ITEMS_NARROWED);
-        } else if oa.schema.is_some() && ua.schema.is_none() {
-            ctx.add(Difference::ADDITIONAL_ITEMS_EXTENDED);
-        } else {
-            self.compare(ctx, oa.schema, ua.schema);
-        }
-        ctx.leave();
-
+        self.compare_additional_items(ctx, o, u);
         use Difference::*;
         compare_limit(
             ctx,
@@ -571,6 +494,101 @@ impl Engine<'_> {
             );
         }
     }
+
+    /// Positional `items` (`prefixItems`): each position compared, or added or removed against
+    /// the other side's content model.
+    fn compare_item_schemas(&mut self, ctx: &mut Ctx, o: &ArraySchema, u: &ArraySchema) {
+        let empty = Vec::new();
+        let (os, us) = (
+            o.item_schemas.as_ref().unwrap_or(&empty),
+            u.item_schemas.as_ref().unwrap_or(&empty),
+        );
+        for index in 0..os.len().max(us.len()) {
+            ctx.enter(format!("items/{index}"));
+            match (os.get(index), us.get(index)) {
+                (Some(oi), Some(ui)) => self.compare(ctx, Some(*oi), Some(*ui)),
+                (Some(oi), None) => self.item_removed(ctx, *oi, u),
+                (None, Some(ui)) => self.item_added(ctx, *ui, o),
+                (None, None) => {}
+            }
+            ctx.leave();
+        }
+    }
+
+    /// A position the update no longer lists: where its content model still takes the item.
+    fn item_removed(&mut self, ctx: &mut Ctx, oi: NodeId, u: &ArraySchema) {
+        if is_open(u) {
+            ctx.add(Difference::ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL);
+        } else if let Some(partial) = u.additional.schema {
+            let mut sub = ctx.sub();
+            self.compare(&mut sub, Some(oi), Some(partial));
+            let ok = self.is_compatible(&sub.changes);
+            ctx.changes.extend(sub.changes);
+            ctx.add(if ok {
+                Difference::ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+            } else {
+                Difference::ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+            });
+        } else if matches!(
+            self.original.get(self.original.resolve(oi)).kind,
+            Kind::False
+        ) {
+            ctx.add(Difference::ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL);
+        } else {
+            ctx.add(Difference::ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL);
+        }
+    }
+
+    /// A position the original did not list: whether its content model took such an item.
+    fn item_added(&mut self, ctx: &mut Ctx, ui: NodeId, o: &ArraySchema) {
+        if is_open(o) {
+            if matches!(
+                self.update.get(self.update.resolve(ui)).kind,
+                Kind::Empty | Kind::True
+            ) {
+                ctx.add(Difference::ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL);
+            } else {
+                ctx.add(Difference::ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
+            }
+        } else if let Some(partial) = o.additional.schema {
+            let mut sub = ctx.sub();
+            self.compare(&mut sub, Some(partial), Some(ui));
+            let ok = self.is_compatible(&sub.changes);
+            ctx.changes.extend(sub.changes);
+            ctx.add(if ok {
+                Difference::ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+            } else {
+                Difference::ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+            });
+        } else {
+            ctx.add(Difference::ITEM_ADDED_TO_CLOSED_CONTENT_MODEL);
+        }
+    }
+
+    /// `additionalItems`: permitted or not, and the schema they must match.
+    fn compare_additional_items(&mut self, ctx: &mut Ctx, o: &ArraySchema, u: &ArraySchema) {
+        ctx.enter("additionalItems");
+        let (oa, ua) = (&o.additional, &u.additional);
+        if oa.permitted != ua.permitted {
+            ctx.add(if oa.permitted {
+                Difference::ADDITIONAL_ITEMS_REMOVED
+            } else {
+                Difference::ADDITIONAL_ITEMS_ADDED
+            });
+        } else if oa.schema.is_none() && ua.schema.is_some() {
+            ctx.add(Difference::ADDITIONAL_ITEMS_NARROWED);
+        } else if oa.schema.is_some() && ua.schema.is_none() {
+            ctx.add(Difference::ADDITIONAL_ITEMS_EXTENDED);
+        } else {
+            self.compare(ctx, oa.schema, ua.schema);
+        }
+        ctx.leave();
+    }
+}
+
+/// Whether an array takes any item past its positional ones.
+fn is_open(a: &ArraySchema) -> bool {
+    a.additional.schema.is_none() && a.additional.permitted
 }
 
 /// Whether two nodes are schemas of the same type (any two combinations are; numbers and

@@ -9,6 +9,56 @@ impl Engine<'_> {
         use Difference::*;
         // Indexes, so that wide objects cost linear time, not a scan per property.
         let (oi, ui) = (Index::of(o), Index::of(u));
+        self.compare_required(ctx, (o, &oi), (u, &ui));
+        self.compare_pattern_properties(ctx, o, u);
+        // A `propertyNames` that every name matches (`{}`, an unanchored `a*`) constrains
+        // nothing: adding or removing it changes nothing.
+        let names = |doc, id: Option<NodeId>| id.filter(|&id| !takes_every_name(doc, id));
+        self.compare_optional(
+            ctx,
+            "propertyNames",
+            names(self.original, o.property_names),
+            names(self.update, u.property_names),
+            [PROPERTY_NAMES_ADDED, PROPERTY_NAMES_REMOVED],
+        );
+
+        self.compare_properties(ctx, (o, &oi), (u, &ui));
+        self.compare_dependencies(ctx, o, u);
+        self.compare_additional(ctx, o, u);
+        compare_limit(
+            ctx,
+            "maxProperties",
+            o.max_properties,
+            u.max_properties,
+            [
+                MAX_PROPERTIES_ADDED,
+                MAX_PROPERTIES_REMOVED,
+                MAX_PROPERTIES_INCREASED,
+                MAX_PROPERTIES_DECREASED,
+            ],
+        );
+        compare_limit(
+            ctx,
+            "minProperties",
+            o.min_properties,
+            u.min_properties,
+            [
+                MIN_PROPERTIES_ADDED,
+                MIN_PROPERTIES_REMOVED,
+                MIN_PROPERTIES_INCREASED,
+                MIN_PROPERTIES_DECREASED,
+            ],
+        );
+    }
+
+    /// `required`: a property that became required (with a default or not), or optional.
+    fn compare_required(
+        &mut self,
+        ctx: &mut Ctx,
+        (o, oi): (&ObjectSchema, &Index<'_>),
+        (u, ui): (&ObjectSchema, &Index<'_>),
+    ) {
+        use Difference::*;
         ctx.enter("required");
         for (name, _) in &o.properties {
             let Some(update_schema) = ui.property(name) else {
@@ -42,19 +92,16 @@ impl Engine<'_> {
             ctx.add_at(name, REQUIRED_ATTRIBUTE_REMOVED);
         }
         ctx.leave();
+    }
 
-        self.compare_pattern_properties(ctx, o, u);
-        // A `propertyNames` that every name matches (`{}`, an unanchored `a*`) constrains
-        // nothing: adding or removing it changes nothing.
-        let names = |doc, id: Option<NodeId>| id.filter(|&id| !takes_every_name(doc, id));
-        self.compare_optional(
-            ctx,
-            "propertyNames",
-            names(self.original, o.property_names),
-            names(self.update, u.property_names),
-            [PROPERTY_NAMES_ADDED, PROPERTY_NAMES_REMOVED],
-        );
-
+    /// Each property of either side, compared where both have it, else added or removed
+    /// against the other side's content model.
+    fn compare_properties(
+        &mut self,
+        ctx: &mut Ctx,
+        (o, oi): (&ObjectSchema, &Index<'_>),
+        (u, ui): (&ObjectSchema, &Index<'_>),
+    ) {
         ctx.enter("properties");
         let names = o.properties.iter().map(|(n, _)| n).chain(
             u.properties
@@ -83,7 +130,11 @@ impl Engine<'_> {
             ctx.leave();
         }
         ctx.leave();
+    }
 
+    /// `dependencies`: the property arrays (extended, narrowed, changed) and the schemas.
+    fn compare_dependencies(&mut self, ctx: &mut Ctx, o: &ObjectSchema, u: &ObjectSchema) {
+        use Difference::*;
         ctx.enter("dependencies");
         let keys = o
             .property_dependencies
@@ -144,7 +195,11 @@ impl Engine<'_> {
             ctx.leave();
         }
         ctx.leave();
+    }
 
+    /// `additionalProperties`: permitted or not, and the schema they must match.
+    fn compare_additional(&mut self, ctx: &mut Ctx, o: &ObjectSchema, u: &ObjectSchema) {
+        use Difference::*;
         ctx.enter("additionalProperties");
         let (oa, ua) = (&o.additional, &u.additional);
         if oa.permitted != ua.permitted {
@@ -161,31 +216,6 @@ impl Engine<'_> {
             self.compare(ctx, oa.schema, ua.schema);
         }
         ctx.leave();
-
-        compare_limit(
-            ctx,
-            "maxProperties",
-            o.max_properties,
-            u.max_properties,
-            [
-                MAX_PROPERTIES_ADDED,
-                MAX_PROPERTIES_REMOVED,
-                MAX_PROPERTIES_INCREASED,
-                MAX_PROPERTIES_DECREASED,
-            ],
-        );
-        compare_limit(
-            ctx,
-            "minProperties",
-            o.min_properties,
-            u.min_properties,
-            [
-                MIN_PROPERTIES_ADDED,
-                MIN_PROPERTIES_REMOVED,
-                MIN_PROPERTIES_INCREASED,
-                MIN_PROPERTIES_DECREASED,
-            ],
-        );
     }
 
     /// Only the update's content model matters: a property may go where the update still
