@@ -397,6 +397,44 @@ impl Builder<'_> {
             let kind = Kind::Enum(items.iter().map(Node::to_json).collect());
             parts.push(self.push(kind, annotations.clone(), node.pos, doc));
         }
+        self.combination_parts(node, doc, pointer, annotations, &mut parts)?;
+        if let Some(not) = node.get_value("not") {
+            let inner = self.child(not, doc, pointer, "not")?;
+            parts.push(self.push(Kind::Not(inner), annotations.clone(), node.pos, doc));
+        }
+        if let Some(value) = node.get_value("const") {
+            parts.push(self.push(
+                Kind::Const(value.to_json()),
+                annotations.clone(),
+                node.pos,
+                doc,
+            ));
+        }
+        self.type_parts(node, doc, pointer, annotations, &mut parts)?;
+        if node.get("if").is_some() {
+            let branch = |b: &mut Self, key: &str| match node.get_value(key) {
+                Some(sub) => b.child(sub, doc, pointer, key).map(Some),
+                None => Ok(None),
+            };
+            let kind = Kind::Conditional {
+                condition: branch(self, "if")?,
+                then: branch(self, "then")?,
+                otherwise: branch(self, "else")?,
+            };
+            parts.push(self.push(kind, annotations.clone(), node.pos, doc));
+        }
+        Ok(parts)
+    }
+
+    /// `allOf`, `anyOf` and `oneOf`: one part each.
+    fn combination_parts(
+        &mut self,
+        node: &Node,
+        doc: usize,
+        pointer: &str,
+        annotations: &Annotations,
+        parts: &mut Vec<NodeId>,
+    ) -> Result<(), SchemaError> {
         for criterion in [Criterion::All, Criterion::Any, Criterion::One] {
             let keyword = criterion.keyword();
             let Some(list) = node.get_value(keyword) else {
@@ -434,41 +472,22 @@ impl Builder<'_> {
                 doc,
             ));
         }
-        if let Some(not) = node.get_value("not") {
-            let inner = self.child(not, doc, pointer, "not")?;
-            parts.push(self.push(Kind::Not(inner), annotations.clone(), node.pos, doc));
-        }
-        if let Some(value) = node.get_value("const") {
-            parts.push(self.push(
-                Kind::Const(value.to_json()),
-                annotations.clone(),
-                node.pos,
-                doc,
-            ));
-        }
+        Ok(())
+    }
+
+    /// The part of each type `type` names (several: their disjunction), or without `type`, of
+    /// each type whose keywords the object uses.
+    fn type_parts(
+        &mut self,
+        node: &Node,
+        doc: usize,
+        pointer: &str,
+        annotations: &Annotations,
+        parts: &mut Vec<NodeId>,
+    ) -> Result<(), SchemaError> {
         match node.get_value("type") {
             Some(t) => {
-                let names: Vec<(&str, Pos)> = match &t.value {
-                    Value::String(s) => vec![(s.as_str(), t.pos)],
-                    Value::Array(items) => items
-                        .iter()
-                        .map(|i| {
-                            i.as_str().map(|s| (s, i.pos)).ok_or_else(|| {
-                                self.error(doc, i.pos, "`type` lists type names, which are strings")
-                            })
-                        })
-                        .collect::<Result<_, _>>()?,
-                    _ => {
-                        return Err(self.error(
-                            doc,
-                            t.pos,
-                            format!(
-                                "`type` must be a string or an array of strings, found {}",
-                                t.kind()
-                            ),
-                        ))
-                    }
-                };
+                let names = self.type_names(t, doc)?;
                 let mut typed = Vec::with_capacity(names.len());
                 for (name, pos) in names {
                     let kind = self.typed(node, doc, pointer, name, pos)?;
@@ -505,19 +524,30 @@ impl Builder<'_> {
                 }
             }
         }
-        if node.get("if").is_some() {
-            let branch = |b: &mut Self, key: &str| match node.get_value(key) {
-                Some(sub) => b.child(sub, doc, pointer, key).map(Some),
-                None => Ok(None),
-            };
-            let kind = Kind::Conditional {
-                condition: branch(self, "if")?,
-                then: branch(self, "then")?,
-                otherwise: branch(self, "else")?,
-            };
-            parts.push(self.push(kind, annotations.clone(), node.pos, doc));
+        Ok(())
+    }
+
+    /// The type names `type` lists, with where each is written.
+    fn type_names<'n>(&self, t: &'n Node, doc: usize) -> Result<Vec<(&'n str, Pos)>, SchemaError> {
+        match &t.value {
+            Value::String(s) => Ok(vec![(s.as_str(), t.pos)]),
+            Value::Array(items) => items
+                .iter()
+                .map(|i| {
+                    i.as_str().map(|s| (s, i.pos)).ok_or_else(|| {
+                        self.error(doc, i.pos, "`type` lists type names, which are strings")
+                    })
+                })
+                .collect(),
+            _ => Err(self.error(
+                doc,
+                t.pos,
+                format!(
+                    "`type` must be a string or an array of strings, found {}",
+                    t.kind()
+                ),
+            )),
         }
-        Ok(parts)
     }
 
     fn typed(
