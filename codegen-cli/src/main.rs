@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod connection;
 mod diagnostics;
 mod exit;
 mod output;

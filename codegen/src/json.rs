@@ -187,37 +187,7 @@ impl JsonGen<'_> {
                 subschemas,
                 synthetic,
                 ..
-            } => {
-                let subschemas = subschemas.clone();
-                let null = subschemas.iter().position(|s| {
-                    matches!(self.schema.get(self.schema.resolve(*s)).kind, Kind::Null)
-                });
-                let others: Vec<NodeId> = subschemas
-                    .iter()
-                    .copied()
-                    .enumerate()
-                    .filter(|(i, _)| Some(*i) != null)
-                    .map(|(_, s)| s)
-                    .collect();
-                if *synthetic {
-                    // `type` with `enum`: the enum says more.
-                    let part = others
-                        .iter()
-                        .copied()
-                        .find(|s| matches!(self.schema.get(*s).kind, Kind::Enum(_)))
-                        .or_else(|| others.first().copied());
-                    return part.map_or(Ty::Json, |p| self.ty(p, context, pointer));
-                }
-                let inner = match others.as_slice() {
-                    [single] => self.ty(*single, context, pointer),
-                    many => self.untagged(many, context, pointer),
-                };
-                if null.is_some() {
-                    Ty::Option(Box::new(inner))
-                } else {
-                    inner
-                }
-            }
+            } => self.combined(&subschemas.clone(), *synthetic, context, pointer),
             // `const` holds one value: its type is the value's.
             Kind::Const(serde_json::Value::String(_)) => Ty::Prim("String"),
             Kind::Const(serde_json::Value::Bool(_)) => Ty::Prim("bool"),
@@ -226,6 +196,45 @@ impl JsonGen<'_> {
             }
             Kind::Const(serde_json::Value::Number(_)) => Ty::Prim("f64"),
             _ => Ty::Json,
+        }
+    }
+
+    /// A combination: one branch beside `null` is that branch's type made optional; several
+    /// are an untagged enum; a `type` written with `enum` is the enum.
+    fn combined(
+        &mut self,
+        subschemas: &[NodeId],
+        synthetic: bool,
+        context: &str,
+        pointer: &str,
+    ) -> Ty {
+        let null = subschemas
+            .iter()
+            .position(|s| matches!(self.schema.get(self.schema.resolve(*s)).kind, Kind::Null));
+        let others: Vec<NodeId> = subschemas
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != null)
+            .map(|(_, s)| s)
+            .collect();
+        if synthetic {
+            // `type` with `enum`: the enum says more.
+            let part = others
+                .iter()
+                .copied()
+                .find(|s| matches!(self.schema.get(*s).kind, Kind::Enum(_)))
+                .or_else(|| others.first().copied());
+            return part.map_or(Ty::Json, |p| self.ty(p, context, pointer));
+        }
+        let inner = match others.as_slice() {
+            [single] => self.ty(*single, context, pointer),
+            many => self.untagged(many, context, pointer),
+        };
+        if null.is_some() {
+            Ty::Option(Box::new(inner))
+        } else {
+            inner
         }
     }
 

@@ -3,10 +3,11 @@
 
 use anyhow::Context;
 use tidings_registry::publish::{self, Finding, Plan};
-use tidings_schema::repo::{check, lint, Diagnostic, LoadedRepository, Repository, Severity};
+use tidings_schema::repo::{check, lint, LoadedRepository, Repository};
 use tidings_schema::SchemaError;
 
 use crate::cli::CheckArgs;
+use crate::connection::{self, Connection};
 use crate::diagnostics::{self, Scope};
 use crate::exit::Exit;
 
@@ -42,11 +43,11 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Exit> {
             }
             let old = baseline.transpose()?.map(|(rev, old)| (rev, old.load()));
             let old = old.as_ref().map(|(rev, b)| (*rev, b));
-            let mut report = repository_gate(&repo, &loaded, old, lint);
+            let mut report = check::gate(&repo, &loaded, old, lint);
             let findings = against_registry(&args, &repo, &loaded, flag)?;
             report
                 .diagnostics
-                .extend(findings.iter().map(registry_diagnostic));
+                .extend(findings.iter().map(Finding::diagnostic));
             report
         }
     };
@@ -58,27 +59,6 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     Ok(Exit::found_if(report.has_errors()))
 }
 
-/// The repository's own gate, which `check` runs and `publish` runs before it registers
-/// anything: every event's versions at its level (and against the baseline), and the lint rules
-/// unless `lint` is off; diagnostics in file order.
-pub(crate) fn repository_gate(
-    repo: &Repository,
-    loaded: &LoadedRepository,
-    baseline: Option<(&str, &LoadedRepository)>,
-    lint: bool,
-) -> check::CheckReport {
-    let mut report = check::check(repo, loaded, baseline);
-    if lint {
-        report
-            .diagnostics
-            .extend(lint::lint(repo, loaded).diagnostics);
-        report
-            .diagnostics
-            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
-    }
-    report
-}
-
 /// Drift and every new version against the registry.
 fn against_registry(
     args: &CheckArgs,
@@ -88,14 +68,9 @@ fn against_registry(
 ) -> anyhow::Result<Vec<Finding>> {
     let plan = Plan::new(repo, loaded).context("cannot map the repository to registry subjects")?;
     let concurrency = usize::from(args.connection.concurrency);
-    super::registry::runtime()?.block_on(async {
-        let connection = super::registry::Connection::open(
-            &repo.project,
-            &repo.config,
-            Some(flag),
-            &args.connection,
-        )
-        .await?;
+    connection::runtime()?.block_on(async {
+        let connection =
+            Connection::open(&repo.project, &repo.config, Some(flag), &args.connection).await?;
         let options = tidings_schema::compat::Options {
             policy: repo.config.policy,
         };
@@ -114,17 +89,4 @@ fn against_registry(
         connection.close().await;
         Ok(outcome?.findings)
     })
-}
-
-/// A registry finding in the shape of the other findings (so every output format has it).
-pub(crate) fn registry_diagnostic(finding: &Finding) -> Diagnostic {
-    Diagnostic {
-        rule: finding.rule.to_owned(),
-        severity: Severity::Error,
-        file: finding.file.clone(),
-        line: 1,
-        col: 1,
-        message: finding.message.clone(),
-        hint: Some(finding.hint.clone()),
-    }
 }

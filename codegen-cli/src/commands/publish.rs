@@ -8,10 +8,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use serde_json::json;
 use tidings_registry::publish::{self, Outcome, Plan, PublishOptions, PublishReport, Row};
-use tidings_schema::repo::{lint, Repository};
+use tidings_schema::repo::{check, lint, Repository};
 
-use super::registry::{runtime, Connection};
 use crate::cli::{Format, PublishArgs};
+use crate::connection::{runtime, Connection};
 use crate::diagnostics::{self, Scope};
 use crate::exit::Exit;
 
@@ -24,7 +24,7 @@ pub(crate) fn run(args: PublishArgs) -> anyhow::Result<Exit> {
     if let Some(code) = super::report_schema_errors(&loaded.schema_errors()) {
         return Ok(code);
     }
-    let report = super::check::repository_gate(&repo, &loaded, None, !args.no_lint);
+    let report = check::gate(&repo, &loaded, None, !args.no_lint);
     if report.has_errors() {
         eprintln!("error: the repository's own check failed; nothing was registered");
         let scope = Scope {
@@ -69,7 +69,7 @@ async fn publish_to(
         let diagnostics: Vec<_> = survey
             .findings
             .iter()
-            .map(super::check::registry_diagnostic)
+            .map(publish::Finding::diagnostic)
             .collect();
         let scope = Scope {
             command: "publish",

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use futures_util::StreamExt;
 use serde::Serialize;
 use tidings_schema::compat::{check_with, Level, Options};
+use tidings_schema::repo::{Diagnostic, Severity};
 use tidings_schema::SchemaDoc;
 use tokio::sync::OnceCell;
 
@@ -154,6 +155,22 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub hint: String,
+}
+
+impl Finding {
+    /// The finding in the shape of the repository's findings, so that every output format has
+    /// it (the whole file: a registry speaks of subjects, not lines).
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic {
+            rule: self.rule.to_owned(),
+            severity: Severity::Error,
+            file: self.file.clone(),
+            line: 1,
+            col: 1,
+            message: self.message.clone(),
+            hint: Some(self.hint.clone()),
+        }
+    }
 }
 
 /// The plan matched against a snapshot.

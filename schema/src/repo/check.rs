@@ -108,19 +108,39 @@ pub fn check_streamed(
             compare_published(rev, &published, None, &mut report.diagnostics);
         }
     }
-    // The order `tidings check` has always printed: the check's findings sorted, then the lint
-    // findings merged in by position (a check finding first where both are at one place).
     sort(&mut report.diagnostics);
     if let Some(linter) = linter {
-        report.diagnostics.extend(linter.finish().diagnostics);
-        report
-            .diagnostics
-            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        merge_lint(&mut report, linter.finish());
     }
     StreamedCheck {
         report,
         schema_errors,
     }
+}
+
+/// The repository's whole gate on a loaded repository: [`check`] and, with `lint`, the lint
+/// rules, as [`check_streamed`] runs them one event at a time. What `tidings check --registry`
+/// and `tidings publish` run before they ask a registry.
+pub fn gate(
+    repo: &Repository,
+    loaded: &LoadedRepository,
+    baseline: Option<(&str, &LoadedRepository)>,
+    lint: bool,
+) -> CheckReport {
+    let mut report = check(repo, loaded, baseline);
+    if lint {
+        merge_lint(&mut report, super::lint::lint(repo, loaded));
+    }
+    report
+}
+
+/// The order `tidings check` has always printed: the check's findings sorted, then the lint
+/// findings merged in by position (a check finding first where both are at one place).
+fn merge_lint(report: &mut CheckReport, lint: super::lint::LintReport) {
+    report.diagnostics.extend(lint.diagnostics);
+    report
+        .diagnostics
+        .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
 }
 
 fn collect_errors(event: &LoadedEvent, out: &mut Vec<SchemaError>) {
