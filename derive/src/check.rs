@@ -434,6 +434,53 @@ fn check_type(
     }
 }
 
+/// A union: with `null`, an `Option` of the other branch (or of an enum of them); without, an
+/// enum with one variant per branch.
+/// A type as the schema names it: its full name, or the primitive's name.
+fn avro_name(schema: &AvroSchema, id: TypeId) -> String {
+    let kind = schema.kind(id);
+    kind.name()
+        .map_or_else(|| kind.type_name().to_lowercase(), |n| n.fullname())
+}
+
+fn check_avro_union(
+    ty: &Type,
+    rust: Rust<'_>,
+    schema: &AvroSchema,
+    branches: &[TypeId],
+    field: &str,
+    nested: &mut Vec<NestedRecord>,
+) -> Result<(), String> {
+    let non_null: Vec<TypeId> = branches
+        .iter()
+        .copied()
+        .filter(|b| !matches!(schema.kind(*b), Avro::Null))
+        .collect();
+    let nullable = non_null.len() < branches.len();
+    match (nullable, rust, non_null.as_slice()) {
+        (true, Rust::Option(inner), [single]) => {
+            check_avro(inner, classify(inner), schema, *single, field, nested)
+        }
+        (true, Rust::Option(_), _) => Ok(()), // Option<an enum of the other branches>
+        (true, _, _) => Err(format!(
+            "the schema allows null here: use `Option<{}>`",
+            show(ty)
+        )),
+        (false, Rust::Option(_), _) => {
+            Err("`Option` but the schema's union has no null branch: remove the `Option`".into())
+        }
+        (false, Rust::User, _) => Ok(()),
+        (false, _, _) => Err(format!(
+            "the schema has a union of {} here: use an enum with one variant per branch",
+            non_null
+                .iter()
+                .map(|b| avro_name(schema, *b))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 fn check_avro(
     ty: &Type,
     rust: Rust<'_>,
@@ -443,47 +490,15 @@ fn check_avro(
     nested: &mut Vec<NestedRecord>,
 ) -> Result<(), String> {
     let node = schema.get(id);
-    let avro_name = |id: TypeId| {
-        let kind = schema.kind(id);
-        kind.name()
-            .map_or_else(|| kind.type_name().to_lowercase(), |n| n.fullname())
-    };
     // Unions with null are Option<T>, whatever the position of null.
     if let Avro::Union(branches) = &node.kind {
-        let non_null: Vec<TypeId> = branches
-            .iter()
-            .copied()
-            .filter(|b| !matches!(schema.kind(*b), Avro::Null))
-            .collect();
-        let nullable = non_null.len() < branches.len();
-        return match (nullable, rust, non_null.as_slice()) {
-            (true, Rust::Option(inner), [single]) => {
-                check_avro(inner, classify(inner), schema, *single, field, nested)
-            }
-            (true, Rust::Option(_), _) => Ok(()), // Option<an enum of the other branches>
-            (true, _, _) => Err(format!(
-                "the schema allows null here: use `Option<{}>`",
-                show(ty)
-            )),
-            (false, Rust::Option(_), _) => Err(
-                "`Option` but the schema's union has no null branch: remove the `Option`".into(),
-            ),
-            (false, Rust::User, _) => Ok(()),
-            (false, _, _) => Err(format!(
-                "the schema has a union of {} here: use an enum with one variant per branch",
-                non_null
-                    .iter()
-                    .map(|b| avro_name(*b))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        };
+        return check_avro_union(ty, rust, schema, branches, field, nested);
     }
     let mismatch = || {
         Err(format!(
             "`{}` cannot hold the schema's `{}`{}",
             show(ty),
-            avro_name(id),
+            avro_name(schema, id),
             node.logical
                 .as_ref()
                 .map_or(String::new(), |l| format!(" ({})", l.as_str()))
@@ -491,7 +506,7 @@ fn check_avro(
     };
     match (&node.kind, rust) {
         (Avro::Null, Rust::Unit) => Ok(()),
-        (_, Rust::Option(_)) => Err(format!("`Option` but the schema's `{}` is not nullable: remove the `Option`, or make the schema a union with \"null\"", avro_name(id))),
+        (_, Rust::Option(_)) => Err(format!("`Option` but the schema's `{}` is not nullable: remove the `Option`, or make the schema a union with \"null\"", avro_name(schema, id))),
         (Avro::Boolean, Rust::Prim(p)) if p == "bool" => Ok(()),
         (Avro::Int, Rust::Prim(p)) if matches!(p.as_str(), "i32" | "i64" | "i128") => Ok(()),
         (Avro::Long, Rust::Prim(p)) if matches!(p.as_str(), "i64" | "i128") => Ok(()),

@@ -62,6 +62,37 @@ fn avro_form(value: Value, namespace: &str) -> Value {
     }
 }
 
+/// A named type's name, namespace and aliases written in full (Avro's rule for names without a
+/// dot); the namespace its fields and nested types inherit.
+fn full_names(map: &mut Map<String, Value>, namespace: &str) -> String {
+    let mut inner = namespace.to_owned();
+    if let Some(Value::String(name)) = map.get("name") {
+        let explicit = map.get("namespace").and_then(Value::as_str);
+        let full = match (name.rsplit_once('.'), explicit) {
+            (Some(_), _) => name.clone(),
+            (None, Some(ns)) => join(ns, name),
+            (None, None) => join(namespace, name),
+        };
+        let (space, short) = full.rsplit_once('.').unwrap_or(("", &full));
+        inner = space.to_owned();
+        let short = short.to_owned();
+        map.insert("name".into(), Value::String(short));
+        if space.is_empty() {
+            map.remove("namespace");
+        } else {
+            map.insert("namespace".into(), Value::String(inner.clone()));
+        }
+    }
+    if let Some(Value::Array(aliases)) = map.get_mut("aliases") {
+        for alias in aliases.iter_mut() {
+            if let Value::String(a) = alias {
+                *a = full_name(a, &inner);
+            }
+        }
+    }
+    inner
+}
+
 fn avro_object(mut map: Map<String, Value>, namespace: &str) -> Value {
     // `{"type": "string"}` alone is the primitive itself.
     if map.len() == 1 {
@@ -77,33 +108,11 @@ fn avro_object(mut map: Map<String, Value>, namespace: &str) -> Value {
         .unwrap_or_default()
         .to_owned();
     let named = matches!(kind.as_str(), "record" | "error" | "enum" | "fixed");
-    let mut inner = namespace.to_owned();
-    if named {
-        if let Some(Value::String(name)) = map.get("name") {
-            let explicit = map.get("namespace").and_then(Value::as_str);
-            let full = match (name.rsplit_once('.'), explicit) {
-                (Some(_), _) => name.clone(),
-                (None, Some(ns)) => join(ns, name),
-                (None, None) => join(namespace, name),
-            };
-            let (space, short) = full.rsplit_once('.').unwrap_or(("", &full));
-            inner = space.to_owned();
-            let short = short.to_owned();
-            map.insert("name".into(), Value::String(short));
-            if space.is_empty() {
-                map.remove("namespace");
-            } else {
-                map.insert("namespace".into(), Value::String(inner.clone()));
-            }
-        }
-        if let Some(Value::Array(aliases)) = map.get_mut("aliases") {
-            for alias in aliases.iter_mut() {
-                if let Value::String(a) = alias {
-                    *a = full_name(a, &inner);
-                }
-            }
-        }
-    }
+    let inner = if named {
+        full_names(&mut map, namespace)
+    } else {
+        namespace.to_owned()
+    };
     match kind.as_str() {
         "record" | "error" => {
             if let Some(Value::Array(fields)) = map.remove("fields") {

@@ -77,6 +77,15 @@ pub struct RegistryFormError {
     pub message: String,
 }
 
+impl RegistryFormError {
+    fn new(rel: &str, message: String) -> Self {
+        RegistryFormError {
+            rel: rel.to_owned(),
+            message,
+        }
+    }
+}
+
 /// How deep shared files may refer to one another.
 const MAX_REFERENCE_DEPTH: usize = 32;
 
@@ -185,66 +194,94 @@ impl SharedFiles {
         json: JsonReferences,
         depth: usize,
     ) -> Result<RegistrySchema, RegistryFormError> {
-        let fail = |message: String| RegistryFormError {
-            rel: rel.to_owned(),
-            message,
-        };
+        let fail = |message: String| RegistryFormError::new(rel, message);
         if depth > MAX_REFERENCE_DEPTH {
             return Err(fail(format!(
                 "shared files refer to each other more than {MAX_REFERENCE_DEPTH} deep"
             )));
         }
         if rel.ends_with(".avsc") {
-            let own;
-            let schema = match parsed {
-                Some(schema) => schema,
-                None => {
-                    own = self
-                        .parse_avro(rel, rel, text)
-                        .map_err(|e| fail(e.to_string()))?;
-                    &own
-                }
-            };
-            let mut references = Vec::new();
-            for index in self.avro_references(schema) {
-                let file = &self.files[index];
-                references.push(RegistryReference {
-                    name: file.subject.clone(),
-                    subject: file.subject.clone(),
-                    schema: self.schema_at(&file.rel, &file.text, None, json, depth + 1)?,
-                });
+            self.avro_schema_at(rel, text, parsed, json, depth)
+        } else if json == JsonReferences::Bundle {
+            self.bundled_json_at(rel, text)
+        } else {
+            self.json_schema_at(rel, text, json, depth)
+        }
+    }
+
+    /// An Avro schema with a reference to each shared file whose types it uses.
+    fn avro_schema_at(
+        &self,
+        rel: &str,
+        text: &str,
+        parsed: Option<&AvroSchema>,
+        json: JsonReferences,
+        depth: usize,
+    ) -> Result<RegistrySchema, RegistryFormError> {
+        let fail = |message: String| RegistryFormError::new(rel, message);
+        let own;
+        let schema = match parsed {
+            Some(schema) => schema,
+            None => {
+                own = self
+                    .parse_avro(rel, rel, text)
+                    .map_err(|e| fail(e.to_string()))?;
+                &own
             }
-            return Ok(RegistrySchema {
-                format: Format::Avro,
-                text: text.to_owned(),
-                references,
-                bundled: Vec::new(),
+        };
+        let mut references = Vec::new();
+        for index in self.avro_references(schema) {
+            let file = &self.files[index];
+            references.push(RegistryReference {
+                name: file.subject.clone(),
+                subject: file.subject.clone(),
+                schema: self.schema_at(&file.rel, &file.text, None, json, depth + 1)?,
             });
         }
-        if json == JsonReferences::Bundle {
-            let read_files = std::cell::RefCell::new(Vec::new());
-            let read = |path: &str| {
-                read_files.borrow_mut().push(path.to_owned());
-                self.files
-                    .iter()
-                    .find(|f| f.rel == path)
-                    .map(|f| f.text.clone())
-                    .ok_or_else(|| format!("`{path}` is not a shared file"))
-            };
-            let bundled = bundle(rel, text, &read).map_err(fail)?;
-            let files = read_files.into_inner();
-            return Ok(RegistrySchema {
-                format: Format::Json,
-                // A schema that refers to nothing goes as written.
-                text: if files.is_empty() {
-                    text.to_owned()
-                } else {
-                    bundled
-                },
-                references: Vec::new(),
-                bundled: files,
-            });
-        }
+        Ok(RegistrySchema {
+            format: Format::Avro,
+            text: text.to_owned(),
+            references,
+            bundled: Vec::new(),
+        })
+    }
+
+    /// A JSON Schema with the shared files it refers to bundled into `$defs`.
+    fn bundled_json_at(&self, rel: &str, text: &str) -> Result<RegistrySchema, RegistryFormError> {
+        let fail = |message: String| RegistryFormError::new(rel, message);
+        let read_files = std::cell::RefCell::new(Vec::new());
+        let read = |path: &str| {
+            read_files.borrow_mut().push(path.to_owned());
+            self.files
+                .iter()
+                .find(|f| f.rel == path)
+                .map(|f| f.text.clone())
+                .ok_or_else(|| format!("`{path}` is not a shared file"))
+        };
+        let bundled = bundle(rel, text, &read).map_err(fail)?;
+        let files = read_files.into_inner();
+        Ok(RegistrySchema {
+            format: Format::Json,
+            // A schema that refers to nothing goes as written.
+            text: if files.is_empty() {
+                text.to_owned()
+            } else {
+                bundled
+            },
+            references: Vec::new(),
+            bundled: files,
+        })
+    }
+
+    /// A JSON Schema with a reference to each shared file its `$ref`s name.
+    fn json_schema_at(
+        &self,
+        rel: &str,
+        text: &str,
+        json: JsonReferences,
+        depth: usize,
+    ) -> Result<RegistrySchema, RegistryFormError> {
+        let fail = |message: String| RegistryFormError::new(rel, message);
         let mut references = Vec::new();
         for name in json_ref_locations(text).map_err(fail)? {
             let target = join(rel.rsplit_once('/').map_or("", |(d, _)| d), &name);

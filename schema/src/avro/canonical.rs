@@ -33,6 +33,28 @@ impl AvroSchema {
         self.standalone(id, &mut seen)
     }
 
+    /// A record field with its type written out, as [`Self::standalone`] writes types.
+    fn standalone_field(
+        &self,
+        f: &crate::avro::Field,
+        seen: &mut HashSet<TypeId>,
+    ) -> serde_json::Value {
+        use serde_json::{json, Map, Value};
+        let mut field = Map::new();
+        field.insert("name".into(), json!(f.name));
+        field.insert("type".into(), self.standalone(f.ty, seen));
+        if let Some(default) = &f.default {
+            field.insert("default".into(), default.clone());
+        }
+        if !f.aliases.is_empty() {
+            field.insert("aliases".into(), json!(f.aliases));
+        }
+        if let Some(doc) = &f.doc {
+            field.insert("doc".into(), json!(doc));
+        }
+        Value::Object(field)
+    }
+
     fn standalone(&self, id: TypeId, seen: &mut HashSet<TypeId>) -> serde_json::Value {
         use serde_json::{json, Map, Value};
         let ty = self.get(id);
@@ -64,24 +86,8 @@ impl AvroSchema {
                 if !r.aliases.is_empty() {
                     out.insert("aliases".into(), json!(r.aliases));
                 }
-                let fields: Vec<Value> = r
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let mut field = Map::new();
-                        field.insert("name".into(), json!(f.name));
-                        field.insert("type".into(), self.standalone(f.ty, seen));
-                        if let Some(default) = &f.default {
-                            field.insert("default".into(), default.clone());
-                        }
-                        if !f.aliases.is_empty() {
-                            field.insert("aliases".into(), json!(f.aliases));
-                        }
-                        if let Some(doc) = &f.doc {
-                            field.insert("doc".into(), json!(doc));
-                        }
-                        Value::Object(field)
-                    })
+                let fields: Vec<Value> = (r.fields.iter())
+                    .map(|f| self.standalone_field(f, seen))
                     .collect();
                 out.insert("fields".into(), Value::Array(fields));
             }

@@ -10,7 +10,7 @@ use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 use super::PairHasher;
-use crate::avro::{AvroSchema, Kind, TypeId};
+use crate::avro::{AvroSchema, Enum, Kind, TypeId};
 use crate::source::Pos;
 
 /// Avro Java's `SchemaIncompatibilityType`.
@@ -222,6 +222,54 @@ impl<'s> Checker<'s> {
         });
     }
 
+    /// Every symbol the writer may write is the reader's, or the reader has a default.
+    fn check_symbols(
+        &mut self,
+        re: &Enum,
+        we: &Enum,
+        (r, w): (TypeId, TypeId),
+        location: &mut Vec<Token>,
+        out: &mut Vec<Raw>,
+    ) {
+        // A set for wide enums: a scan per symbol is quadratic in an enum of
+        // 100,000 symbols, and cheaper than hashing in one of a few.
+        let missing = if re.symbols.len() <= 16 {
+            we.symbols.iter().any(|s| !re.symbols.contains(s))
+        } else {
+            let reader_symbols: std::collections::HashSet<&str> =
+                re.symbols.iter().map(String::as_str).collect();
+            we.symbols
+                .iter()
+                .any(|s| !reader_symbols.contains(s.as_str()))
+        };
+        let reader_default_ok = re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
+        if missing && !reader_default_ok {
+            location.push(Token::Key("symbols"));
+            self.push(out, IncompatibilityType::MissingEnumSymbols, r, w, location);
+            location.pop();
+        }
+    }
+
+    /// Every branch of the writer's union is readable by the reader's union.
+    fn check_branches(
+        &mut self,
+        branches: &[TypeId],
+        (r, w): (TypeId, TypeId),
+        location: &mut Vec<Token>,
+        out: &mut Vec<Raw>,
+    ) {
+        for (i, branch) in branches.iter().enumerate() {
+            location.push(Token::Index(i));
+            if !self.probe(r, *branch) {
+                self.push(out, IncompatibilityType::MissingUnionBranch, r, w, location);
+                if let Some(last) = out.last_mut() {
+                    last.subject = *branch;
+                }
+            }
+            location.pop();
+        }
+    }
+
     fn calculate(&mut self, r: TypeId, w: TypeId, location: &mut Vec<Token>, out: &mut Vec<Raw>) {
         let (reader, writer) = (self.reader, self.writer);
         let (rk, wk) = (reader.kind(r), writer.kind(w));
@@ -243,40 +291,14 @@ impl<'s> Checker<'s> {
                 }
                 (Kind::Enum(re), Kind::Enum(we)) => {
                     self.check_names(r, w, location, out);
-                    // A set for wide enums: a scan per symbol is quadratic in an enum of
-                    // 100,000 symbols, and cheaper than hashing in one of a few.
-                    let missing = if re.symbols.len() <= 16 {
-                        we.symbols.iter().any(|s| !re.symbols.contains(s))
-                    } else {
-                        let reader_symbols: std::collections::HashSet<&str> =
-                            re.symbols.iter().map(String::as_str).collect();
-                        we.symbols
-                            .iter()
-                            .any(|s| !reader_symbols.contains(s.as_str()))
-                    };
-                    let reader_default_ok =
-                        re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
-                    if missing && !reader_default_ok {
-                        location.push(Token::Key("symbols"));
-                        self.push(out, IncompatibilityType::MissingEnumSymbols, r, w, location);
-                        location.pop();
-                    }
+                    self.check_symbols(re, we, (r, w), location, out);
                 }
                 (Kind::Record(_), Kind::Record(_)) => {
                     self.check_names(r, w, location, out);
                     self.check_fields(r, w, location, out);
                 }
                 (Kind::Union(_), Kind::Union(branches)) => {
-                    for (i, branch) in branches.iter().enumerate() {
-                        location.push(Token::Index(i));
-                        if !self.probe(r, *branch) {
-                            self.push(out, IncompatibilityType::MissingUnionBranch, r, w, location);
-                            if let Some(last) = out.last_mut() {
-                                last.subject = *branch;
-                            }
-                        }
-                        location.pop();
-                    }
+                    self.check_branches(branches, (r, w), location, out);
                 }
                 // Primitives of the same type.
                 _ => {}

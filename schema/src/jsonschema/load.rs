@@ -667,6 +667,22 @@ impl Builder<'_> {
             object.additional =
                 self.additional(unevaluated, doc, pointer, "unevaluatedProperties")?;
         }
+        self.pattern_properties(node, doc, pointer, &mut object)?;
+        self.dependencies(node, doc, pointer, &mut object)?;
+        if let Some(names) = node.get_value("propertyNames") {
+            object.property_names = Some(self.child(names, doc, pointer, "propertyNames")?);
+        }
+        Ok(object)
+    }
+
+    /// `patternProperties`, each pattern checked to be a regular expression.
+    fn pattern_properties(
+        &mut self,
+        node: &Node,
+        doc: usize,
+        pointer: &str,
+        object: &mut ObjectSchema,
+    ) -> Result<(), SchemaError> {
         if let Some(patterns) = node.get_value("patternProperties") {
             let members = patterns.as_object().ok_or_else(|| {
                 self.error(
@@ -692,6 +708,17 @@ impl Builder<'_> {
                 object.pattern_properties.push((m.key.clone(), id));
             }
         }
+        Ok(())
+    }
+
+    /// `dependencies` (either kind), `dependentRequired` and `dependentSchemas`.
+    fn dependencies(
+        &mut self,
+        node: &Node,
+        doc: usize,
+        pointer: &str,
+        object: &mut ObjectSchema,
+    ) -> Result<(), SchemaError> {
         for key in ["dependencies", "dependentRequired", "dependentSchemas"] {
             let Some(deps) = node.get_value(key) else {
                 continue;
@@ -714,10 +741,7 @@ impl Builder<'_> {
                 }
             }
         }
-        if let Some(names) = node.get_value("propertyNames") {
-            object.property_names = Some(self.child(names, doc, pointer, "propertyNames")?);
-        }
-        Ok(object)
+        Ok(())
     }
 
     fn array(

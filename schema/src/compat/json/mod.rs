@@ -687,6 +687,41 @@ fn compare_strings(ctx: &mut Ctx, o: &StringSchema, u: &StringSchema) {
     );
 }
 
+/// Strict policy: where the update writes a bound with both keywords (`minimum` and
+/// `exclusiveMinimum`), each keyword the original did not have is reported as added.
+fn keywords_added_beside(ctx: &mut Ctx, o: &NumberSchema, u: &NumberSchema) {
+    use Difference::*;
+    let (ok, uk) = (&o.keywords, &u.keywords);
+    let pairs = [
+        (
+            (ok.minimum, ok.exclusive_minimum),
+            (uk.minimum, uk.exclusive_minimum),
+            [
+                ("minimum", MINIMUM_ADDED),
+                ("exclusiveMinimum", EXCLUSIVE_MINIMUM_ADDED),
+            ],
+        ),
+        (
+            (ok.maximum, ok.exclusive_maximum),
+            (uk.maximum, uk.exclusive_maximum),
+            [
+                ("maximum", MAXIMUM_ADDED),
+                ("exclusiveMaximum", EXCLUSIVE_MAXIMUM_ADDED),
+            ],
+        ),
+    ];
+    for ((o_inclusive, o_exclusive), (u_inclusive, u_exclusive), added) in pairs {
+        if u_inclusive.is_none() || u_exclusive.is_none() {
+            continue;
+        }
+        for (was, (keyword, difference)) in [o_inclusive, o_exclusive].into_iter().zip(added) {
+            if was.is_none() && !ctx.has_at(keyword, difference) {
+                ctx.add_at(keyword, difference);
+            }
+        }
+    }
+}
+
 /// Limits by the effective limit each pair (`minimum`/`exclusiveMinimum`) sets, which is what
 /// data can pass. Under the strict policy, a keyword added beside its partner is also reported
 /// as Confluent reports it (Confluent compares keyword by keyword, so it refuses an
@@ -721,35 +756,7 @@ fn compare_numbers(ctx: &mut Ctx, o: &NumberSchema, u: &NumberSchema, policy: Po
         ],
     );
     if policy == Policy::Strict {
-        let (ok, uk) = (&o.keywords, &u.keywords);
-        let pairs = [
-            (
-                (ok.minimum, ok.exclusive_minimum),
-                (uk.minimum, uk.exclusive_minimum),
-                [
-                    ("minimum", MINIMUM_ADDED),
-                    ("exclusiveMinimum", EXCLUSIVE_MINIMUM_ADDED),
-                ],
-            ),
-            (
-                (ok.maximum, ok.exclusive_maximum),
-                (uk.maximum, uk.exclusive_maximum),
-                [
-                    ("maximum", MAXIMUM_ADDED),
-                    ("exclusiveMaximum", EXCLUSIVE_MAXIMUM_ADDED),
-                ],
-            ),
-        ];
-        for ((o_inclusive, o_exclusive), (u_inclusive, u_exclusive), added) in pairs {
-            if u_inclusive.is_none() || u_exclusive.is_none() {
-                continue;
-            }
-            for (was, (keyword, difference)) in [o_inclusive, o_exclusive].into_iter().zip(added) {
-                if was.is_none() && !ctx.has_at(keyword, difference) {
-                    ctx.add_at(keyword, difference);
-                }
-            }
-        }
+        keywords_added_beside(ctx, o, u);
     }
     match (o.multiple_of, u.multiple_of) {
         (None, Some(_)) => ctx.add_at("multipleOf", MULTIPLE_OF_ADDED),
