@@ -13,6 +13,11 @@ mod schema_files;
 
 use std::process::ExitCode;
 
+/// Parsing, comparing and formatting schemas allocate many small values: mimalloc spends a
+/// fraction of glibc's instructions on them (measured on `generate` and `check`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 fn main() -> ExitCode {

@@ -294,9 +294,7 @@ impl<'a> Domain<'a> {
             let event_type = &event.event_type;
             upcasts(event).map(move |(ident, number, into_variant)| {
                 quote! {
-                    (#event_type, #number) => ::tidings::json::from_slice::<#ident>(json)
-                        .map(#into_variant)
-                        .map_err(|e| ::tidings::DecodeError::Invalid { event_type: event_type.to_owned(), version, message: e.to_string() }),
+                    (#event_type, #number) => ::tidings::__private::from_json::<#ident>(json, event_type, version).map(#into_variant),
                 }
             })
         });
@@ -333,9 +331,11 @@ impl<'a> Domain<'a> {
             let alias = names::ident(&event.name);
             quote!(Self::#alias(event) => ::tidings::codec::encode(registry, event),)
         });
+        // The name the enum gives an event is the one its versions were bound with
+        // (`#[event(name = ...)]`), so `Event::NAME` is the variant's name.
         let identity_arms = self.events.iter().map(|event| {
-            let (alias, name) = (names::ident(&event.name), &event.name);
-            quote!(Self::#alias(_) => (<#alias as ::tidings::Event>::EVENT_TYPE, <#alias as ::tidings::Event>::VERSION, #name),)
+            let alias = names::ident(&event.name);
+            quote!(Self::#alias(event) => ::tidings::__private::kind(event),)
         });
         quote! {
             /// Encodes the event in the wire format, with its latest schema.

@@ -149,6 +149,24 @@ macro_rules! include_events {
 
 #[doc(hidden)]
 pub mod __private {
+    /// One version of an event from its JSON (the arms of a domain enum's `from_json`).
+    pub fn from_json<E: serde::de::DeserializeOwned>(
+        json: &[u8],
+        event_type: &str,
+        version: u32,
+    ) -> Result<E, crate::DecodeError> {
+        serde_json::from_slice(json).map_err(|e| crate::DecodeError::Invalid {
+            event_type: event_type.to_owned(),
+            version,
+            message: e.to_string(),
+        })
+    }
+
+    /// The event type, version and name of an event (the arms of a domain enum's `kind`).
+    pub fn kind<E: crate::Event>(_: &E) -> (&'static str, u32, &'static str) {
+        (E::EVENT_TYPE, E::VERSION, E::NAME)
+    }
+
     /// String equality usable in constants (the derive asserts nested record bindings).
     pub const fn str_eq(a: &str, b: &str) -> bool {
         let (a, b) = (a.as_bytes(), b.as_bytes());
