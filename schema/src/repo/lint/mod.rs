@@ -156,6 +156,9 @@ struct EventView<'a> {
     /// The event's name as its folder spells it.
     folder_name: String,
     versions: Vec<VersionView<'a>>,
+    /// The first version whose name breaks the naming rules (its index), with what is wrong:
+    /// the name rules speak once per event.
+    badly_named: Option<(usize, naming::NameProblem)>,
 }
 
 struct VersionView<'a> {
@@ -171,7 +174,7 @@ struct VersionView<'a> {
 
 impl<'a> EventView<'a> {
     fn new(repo: &'a Repository, event: &'a LoadedEvent) -> Self {
-        let versions = event
+        let versions: Vec<VersionView<'a>> = event
             .versions
             .iter()
             .filter_map(|version| {
@@ -188,21 +191,23 @@ impl<'a> EventView<'a> {
                 })
             })
             .collect();
+        let badly_named = versions.iter().enumerate().find_map(|(i, version)| {
+            let problem = naming::check_event_name(version.name.as_deref()?)?;
+            Some((i, problem))
+        });
         EventView {
             repo,
             event,
             folder_name: naming::to_pascal_case(&event.files.name),
             versions,
+            badly_named,
         }
     }
 
-    /// The first version whose name breaks the naming rules, with what is wrong: the name
-    /// rules speak once per event.
-    fn badly_named(&self) -> Option<(&VersionView<'a>, naming::NameProblem)> {
-        self.versions.iter().find_map(|version| {
-            let problem = naming::check_event_name(version.name.as_deref()?)?;
-            Some((version, problem))
-        })
+    /// The first version whose name breaks the naming rules, with what is wrong.
+    fn badly_named(&self) -> Option<(&VersionView<'a>, &naming::NameProblem)> {
+        let (i, problem) = self.badly_named.as_ref()?;
+        Some((&self.versions[*i], problem))
     }
 }
 
@@ -295,14 +300,23 @@ fn event_name_past_tense(view: &EventView<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn name_finding(rule: Rule, version: &VersionView<'_>, problem: naming::NameProblem) -> Diagnostic {
-    let hint = problem.suggestion.map(|s| {
+fn name_finding(
+    rule: Rule,
+    version: &VersionView<'_>,
+    problem: &naming::NameProblem,
+) -> Diagnostic {
+    let hint = problem.suggestion.as_ref().map(|s| {
         format!(
             "rename the event `{s}`: the folder `{}` and the name in every version",
-            naming::to_snake_case(&s)
+            naming::to_snake_case(s)
         )
     });
-    rule.at(version.file, version.name_pos, problem.message, hint)
+    rule.at(
+        version.file,
+        version.name_pos,
+        problem.message.clone(),
+        hint,
+    )
 }
 
 fn event_name_matches_folder(view: &EventView<'_>, out: &mut Vec<Diagnostic>) {
@@ -404,13 +418,12 @@ fn event_name(doc: &SchemaDoc, raw: Option<&Node>) -> (Option<String>, Pos) {
 }
 
 fn case_problem(name: &str, case: FieldCase) -> Option<String> {
-    let (ok, fixed, spelled) = match case {
+    // The spelling to suggest is only worked out for a name that breaks the rule.
+    let (fixed, spelled) = match case {
         FieldCase::Any => return None,
-        FieldCase::Snake => (
-            naming::is_snake_case(name),
-            naming::to_snake_case(name),
-            "snake_case",
-        ),
+        FieldCase::Snake if naming::is_snake_case(name) => return None,
+        FieldCase::Camel if naming::is_camel_case(name) => return None,
+        FieldCase::Snake => (naming::to_snake_case(name), "snake_case"),
         FieldCase::Camel => {
             let pascal = naming::to_pascal_case(&naming::to_snake_case(name));
             let camel = pascal
@@ -418,10 +431,10 @@ fn case_problem(name: &str, case: FieldCase) -> Option<String> {
                 .next()
                 .map(|c| c.to_ascii_lowercase().to_string() + &pascal[1..])
                 .unwrap_or_default();
-            (naming::is_camel_case(name), camel, "camelCase")
+            (camel, "camelCase")
         }
     };
-    (!ok).then(|| format!("`{name}` is not {spelled}; write `{fixed}`"))
+    Some(format!("`{name}` is not {spelled}; write `{fixed}`"))
 }
 
 /// A field of an Avro record or a property of a JSON Schema object, as the field rules see it.
