@@ -837,7 +837,10 @@ fn compare_enums(ctx: &mut Ctx, o: &[serde_json::Value], u: &[serde_json::Value]
     // is quadratic in an enum of 100,000 values. (Values are equal exactly when their texts
     // are: objects print their keys sorted.)
     let (kept_all, added_none) = if o.len().max(u.len()) <= 16 {
-        (o.iter().all(|v| u.contains(v)), u.iter().all(|v| o.contains(v)))
+        (
+            o.iter().all(|v| u.contains(v)),
+            u.iter().all(|v| o.contains(v)),
+        )
     } else {
         let texts = |values: &[serde_json::Value]| -> std::collections::HashSet<String> {
             values.iter().map(serde_json::Value::to_string).collect()
