@@ -1,24 +1,7 @@
 //! The `Event` trait: what every event type knows about itself.
 
-/// The schema format an event is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum SchemaFormat {
-    /// Apache Avro.
-    Avro,
-    /// JSON Schema.
-    Json,
-}
-
-impl SchemaFormat {
-    /// The `schemaType` a Confluent registry uses (`AVRO`, `JSON`).
-    pub fn schema_type(self) -> &'static str {
-        match self {
-            SchemaFormat::Avro => "AVRO",
-            SchemaFormat::Json => "JSON",
-        }
-    }
-}
+/// The schema format an event is written in: the schema crate's one format type.
+pub use tidings_schema::Format as SchemaFormat;
 
 /// A versioned domain event bound to one committed schema version. Implemented by
 /// `#[derive(tidings::Event)]`, which checks the type against its schema at compile time.

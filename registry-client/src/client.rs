@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use tidings_schema::compat::Level;
+use tidings_schema::Format;
 
 use crate::error::{ApiError, Error};
 use crate::retry::{Attempt, RetryPolicy};
@@ -43,28 +44,59 @@ pub struct NewSchema {
 }
 
 impl NewSchema {
-    /// An Avro schema.
-    pub fn avro(schema: impl Into<String>) -> Self {
+    /// A schema of `format`, its `schemaType` written as registries expect: left out for Avro
+    /// (the default), `JSON` for JSON Schema.
+    pub fn of(format: Format, schema: impl Into<String>) -> Self {
         NewSchema {
             schema: schema.into(),
-            schema_type: None,
+            schema_type: (format != Format::Avro).then(|| format.schema_type().to_owned()),
             references: Vec::new(),
         }
     }
 
+    /// An Avro schema.
+    pub fn avro(schema: impl Into<String>) -> Self {
+        NewSchema::of(Format::Avro, schema)
+    }
+
     /// A JSON Schema.
     pub fn json(schema: impl Into<String>) -> Self {
-        NewSchema {
-            schema: schema.into(),
-            schema_type: Some("JSON".into()),
-            references: Vec::new(),
-        }
+        NewSchema::of(Format::Json, schema)
+    }
+
+    /// The format its `schemaType` names, if tidings reads that format.
+    pub fn format(&self) -> Option<Format> {
+        known_format(self.schema_type.as_deref().unwrap_or_default())
     }
 
     /// With references.
     pub fn with_references(mut self, references: Vec<Reference>) -> Self {
         self.references = references;
         self
+    }
+}
+
+/// The format a registry's `schemaType` names: absent or empty is Avro (Confluent's default),
+/// `AVRO` and `JSON` in any case; `None` for those tidings does not read (`PROTOBUF`).
+fn known_format(schema_type: &str) -> Option<Format> {
+    match schema_type.to_ascii_uppercase().as_str() {
+        "" | "AVRO" => Some(Format::Avro),
+        "JSON" => Some(Format::Json),
+        _ => None,
+    }
+}
+
+impl SubjectVersion {
+    /// The format its `schemaType` names, if tidings reads that format.
+    pub fn format(&self) -> Option<Format> {
+        known_format(&self.schema_type)
+    }
+}
+
+impl SchemaById {
+    /// The format its `schemaType` names, if tidings reads that format.
+    pub fn format(&self) -> Option<Format> {
+        known_format(&self.schema_type)
     }
 }
 

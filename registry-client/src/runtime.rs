@@ -207,11 +207,7 @@ impl RegistryRuntime {
                     version,
                 });
             }
-            let schema = NewSchema {
-                schema: form.text.clone(),
-                schema_type: (form.format == Format::Json).then(|| "JSON".to_owned()),
-                references,
-            };
+            let schema = NewSchema::of(form.format, form.text.clone()).with_references(references);
             let key = (subject.to_owned(), form.text.clone());
             self.lookups
                 .get(&key, || self.find_or_register(event, subject, &schema))
@@ -375,7 +371,10 @@ impl RegistryRuntime {
                     .await?,
             ));
         }
-        Ok(RegisteredSchema::new(format_of(schema_type), text).with_references(resolved))
+        Ok(
+            RegisteredSchema::new(Format::from_schema_type(schema_type), text)
+                .with_references(resolved),
+        )
     }
 
     /// Runs a look-up to completion on a thread of its own, for callers that cannot await.
@@ -408,13 +407,6 @@ fn not_published(event: &EventSchema, subject: &str) -> RegistryError {
 
 fn failed(error: Error) -> RegistryError {
     RegistryError::Failed(error.to_string())
-}
-
-fn format_of(schema_type: &str) -> SchemaFormat {
-    match Format::from_schema_type(schema_type) {
-        Format::Json => SchemaFormat::Json,
-        Format::Avro => SchemaFormat::Avro,
-    }
 }
 
 /// What `tidings publish` registered for the event: [`SharedFiles::schema`] over the files the

@@ -5,6 +5,37 @@ use crate::avro::{AvroSchema, SourceFile};
 use crate::error::SchemaError;
 use crate::jsonschema::JsonSchema;
 
+/// A schema format: of a version file (`.avsc`, `.json`), of a registered schema (its
+/// `schemaType`), of an event type (`tidings::SchemaFormat` is this type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Format {
+    /// Apache Avro (`.avsc`).
+    Avro,
+    /// JSON Schema (`.json`).
+    Json,
+}
+
+impl Format {
+    /// The `schemaType` a Confluent registry uses (`AVRO`, `JSON`).
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            Format::Avro => "AVRO",
+            Format::Json => "JSON",
+        }
+    }
+
+    /// The format a registry's `schemaType` names: `JSON` (any case) is JSON Schema; absent,
+    /// empty or `AVRO` is Avro (Confluent's default). Protobuf is not a format of tidings.
+    pub fn from_schema_type(schema_type: &str) -> Format {
+        if schema_type.eq_ignore_ascii_case("JSON") {
+            Format::Json
+        } else {
+            Format::Avro
+        }
+    }
+}
+
 /// A schema of either format, parsed with its source positions.
 #[derive(Debug, Clone)]
 pub enum SchemaDoc {

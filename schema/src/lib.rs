@@ -29,5 +29,5 @@ pub mod repo;
 pub mod source;
 
 pub use depth::MAX_TYPE_DEPTH;
-pub use doc::SchemaDoc;
+pub use doc::{Format, SchemaDoc};
 pub use error::SchemaError;

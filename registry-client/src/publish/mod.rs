@@ -26,7 +26,7 @@ pub use plan::{Plan, PlanError, PlannedSubject, PlannedVersion, Source};
 
 use crate::client::{Client, Compatibility, NewSchema, Reference, SubjectVersion, VersionRef};
 use crate::error::Error;
-use tidings_schema::form::registry_form_of as canonical;
+use tidings_schema::form::{registry_form, registry_form_of as canonical};
 
 /// How many requests run at once unless configured.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -216,11 +216,7 @@ pub fn reconcile(plan: &Plan, snapshot: &Snapshot) -> Reconciled {
         let mut matched = vec![false; registered.len()];
         let mut row = Vec::with_capacity(subject.versions.len());
         for version in &subject.versions {
-            let form = canonical(
-                version.schema_type.as_deref().unwrap_or("AVRO"),
-                &version.schema,
-            )
-            .ok();
+            let form = registry_form(version.format, &version.schema).ok();
             let hit = registered
                 .iter()
                 .zip(&forms)
@@ -277,9 +273,7 @@ pub fn reconcile(plan: &Plan, snapshot: &Snapshot) -> Reconciled {
 }
 
 fn same_type(registered: &SubjectVersion, version: &PlannedVersion) -> bool {
-    registered
-        .schema_type
-        .eq_ignore_ascii_case(version.schema_type.as_deref().unwrap_or("AVRO"))
+    registered.format() == Some(version.format)
 }
 
 /// The schema to send for a version, with its references' registry versions.
@@ -295,11 +289,7 @@ fn new_schema(
             version: *reference_versions.get(subject)?,
         });
     }
-    Some(NewSchema {
-        schema: version.schema.clone(),
-        schema_type: version.schema_type.clone(),
-        references,
-    })
+    Some(NewSchema::of(version.format, version.schema.clone()).with_references(references))
 }
 
 /// The registry version each shared subject's current content has, where published.

@@ -42,8 +42,8 @@ pub struct PlannedVersion {
     pub file: String,
     /// Its text, sent as is.
     pub schema: String,
-    /// `None` for Avro, `JSON` for JSON Schema.
-    pub schema_type: Option<String>,
+    /// Its format (its `schemaType`).
+    pub format: Format,
     /// For a JSON Schema registered with `json_references = "bundle"`: the shared files
     /// bundled into `schema` (below the schema root). Empty otherwise.
     pub bundled: Vec<String>,
@@ -199,7 +199,7 @@ fn planned(number: u32, file: String, form: RegistrySchema, doc: SchemaDoc) -> P
         number,
         file,
         schema: form.text,
-        schema_type: (form.format == Format::Json).then(|| "JSON".to_owned()),
+        format: form.format,
         bundled: form.bundled,
         references: form
             .references
@@ -297,7 +297,7 @@ mod tests {
                 number: 1,
                 file: format!("{name}.avsc"),
                 schema: r#""string""#.into(),
-                schema_type: None,
+                format: Format::Avro,
                 bundled: Vec::new(),
                 references: refers_to
                     .iter()

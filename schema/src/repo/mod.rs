@@ -12,6 +12,8 @@ mod project;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The format of a version file (the crate root's [`crate::Format`]).
+pub use crate::Format;
 pub use config::{Config, ConfigError};
 pub use diagnostic::{Diagnostic, Severity};
 pub use files::{relative_path, SchemaFiles};
@@ -60,28 +62,6 @@ impl RepoError {
         RepoError::Io {
             path: path.to_path_buf(),
             message: err.to_string(),
-        }
-    }
-}
-
-/// The schema format of a version file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// `.avsc`
-    Avro,
-    /// `.json`
-    Json,
-}
-
-impl Format {
-    /// The format a registry's `schemaType` names: `JSON` (any case) is JSON Schema; absent,
-    /// empty or `AVRO` is Avro (Confluent's default). Protobuf is not a format of tidings.
-    pub fn from_schema_type(schema_type: &str) -> Format {
-        if schema_type.eq_ignore_ascii_case("JSON") {
-            Format::Json
-        } else {
-            Format::Avro
         }
     }
 }
