@@ -5,34 +5,13 @@
 mod common;
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
 use std::process::Command;
 
-use common::{repo_root, serve, stderr, stdout, tidings, write};
+use common::{serve, stderr, stdout, tidings, write};
 use serde_json::Value;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn sample_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo_root().join("schemas"), &dir.path().join("schemas"));
-    std::fs::copy(
-        repo_root().join("tidings.toml"),
-        dir.path().join("tidings.toml"),
-    )
-    .unwrap();
-    dir
+    tidings_tests::sample_project("")
 }
 
 /// The versions of a `publish --format json` run, by status.

@@ -2,7 +2,7 @@
 //! tests, and copies of the sample repository.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -31,25 +31,5 @@ pub(crate) fn quick(retries: u32) -> RetryPolicy {
     }
 }
 
-pub(crate) fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The sample repository, copied, with `extra` appended to its tidings.toml.
-pub(crate) fn sample_project(extra: &str) -> tempfile::TempDir {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root.join("schemas"), &dir.path().join("schemas"));
-    let config = std::fs::read_to_string(root.join("tidings.toml")).unwrap();
-    std::fs::write(dir.path().join("tidings.toml"), config + extra).unwrap();
-    dir
-}
+#[allow(unused_imports)] // Not every test binary that includes this module copies the sample.
+pub(crate) use tidings_tests::sample_project;
