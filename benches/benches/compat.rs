@@ -298,3 +298,29 @@ fn wide_json_against_itself(bencher: Bencher<'_, '_>, n: usize) {
         assert!(check(std::slice::from_ref(&a), &b, Level::Full).is_compatible());
     });
 }
+
+/// An object of `n` properties, each with a `dependentRequired` entry (issue "Hostile input":
+/// dependencies were matched by a scan per key), checked against a copy.
+#[divan::bench(args = [10_000, 100_000], sample_count = 5)]
+fn wide_json_dependencies_against_itself(bencher: Bencher<'_, '_>, n: usize) {
+    let json = wide_dependencies(n);
+    bencher.bench_local(|| {
+        let a = SchemaDoc::parse_json("a.json", &json).unwrap();
+        let b = SchemaDoc::parse_json("b.json", &json).unwrap();
+        assert!(check(std::slice::from_ref(&a), &b, Level::Full).is_compatible());
+    });
+}
+
+fn wide_dependencies(n: usize) -> String {
+    let properties: Vec<String> = (0..n)
+        .map(|i| format!(r#""p{i}": {{"type": "integer"}}"#))
+        .collect();
+    let dependencies: Vec<String> = (0..n)
+        .map(|i| format!(r#""p{i}": ["p{}"]"#, (i + 1) % n))
+        .collect();
+    format!(
+        r#"{{"type": "object", "properties": {{{}}}, "dependentRequired": {{{}}}}}"#,
+        properties.join(", "),
+        dependencies.join(", ")
+    )
+}

@@ -1,6 +1,8 @@
 //! Objects: required properties, properties against open, closed and partially open content
 //! models, dependencies, additional properties and size limits.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{compare_limit, Ctx, Difference, Engine};
 use crate::jsonschema::{JsonSchema, Kind, NodeId, ObjectSchema};
 
@@ -136,36 +138,26 @@ impl Engine<'_> {
     fn compare_dependencies(&mut self, ctx: &mut Ctx, o: &ObjectSchema, u: &ObjectSchema) {
         use Difference::*;
         ctx.enter("dependencies");
-        let keys = o
-            .property_dependencies
-            .iter()
-            .map(|(k, _)| k)
-            .chain(u.property_dependencies.iter().map(|(k, _)| k));
-        let mut seen = Vec::new();
-        for key in keys {
-            if seen.contains(&key) {
-                continue;
-            }
-            seen.push(key);
-            let find = |deps: &[(String, Vec<String>)]| {
-                deps.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
-            };
-            let kind = match (
-                find(&o.property_dependencies),
-                find(&u.property_dependencies),
-            ) {
+        // Indexed by key (the first entry of a key counts), so that many dependencies cost
+        // linear time.
+        let (oa, ua) = (
+            by_key(&o.property_dependencies),
+            by_key(&u.property_dependencies),
+        );
+        for key in keys_of_both(&o.property_dependencies, &u.property_dependencies) {
+            let kind = match (oa.get(key), ua.get(key)) {
                 (_, None) => Some(DEPENDENCY_ARRAY_REMOVED),
                 (None, Some(_)) => Some(DEPENDENCY_ARRAY_ADDED),
                 (Some(a), Some(b)) => {
-                    let contains_all = |x: &[String], y: &[String]| y.iter().all(|v| x.contains(v));
-                    if contains_all(&a, &b) && contains_all(&b, &a) {
-                        None
-                    } else if contains_all(&b, &a) {
-                        Some(DEPENDENCY_ARRAY_EXTENDED)
-                    } else if contains_all(&a, &b) {
-                        Some(DEPENDENCY_ARRAY_NARROWED)
-                    } else {
-                        Some(DEPENDENCY_ARRAY_CHANGED)
+                    let (a, b): (HashSet<&str>, HashSet<&str>) = (
+                        a.iter().map(String::as_str).collect(),
+                        b.iter().map(String::as_str).collect(),
+                    );
+                    match (b.is_subset(&a), a.is_subset(&b)) {
+                        (true, true) => None,
+                        (false, true) => Some(DEPENDENCY_ARRAY_EXTENDED),
+                        (true, false) => Some(DEPENDENCY_ARRAY_NARROWED),
+                        (false, false) => Some(DEPENDENCY_ARRAY_CHANGED),
                     }
                 }
             };
@@ -173,24 +165,16 @@ impl Engine<'_> {
                 ctx.add_at(key, kind);
             }
         }
-        let mut seen = Vec::new();
-        for key in o
-            .schema_dependencies
-            .iter()
-            .map(|(k, _)| k)
-            .chain(u.schema_dependencies.iter().map(|(k, _)| k))
-        {
-            if seen.contains(&key) {
-                continue;
-            }
-            seen.push(key);
-            let find =
-                |deps: &[(String, NodeId)]| deps.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
-            ctx.enter(key.clone());
-            match (find(&o.schema_dependencies), find(&u.schema_dependencies)) {
+        let (os, us) = (
+            by_key(&o.schema_dependencies),
+            by_key(&u.schema_dependencies),
+        );
+        for key in keys_of_both(&o.schema_dependencies, &u.schema_dependencies) {
+            ctx.enter(key);
+            match (os.get(key), us.get(key)) {
                 (_, None) => ctx.add(DEPENDENCY_SCHEMA_REMOVED),
                 (None, Some(_)) => ctx.add(DEPENDENCY_SCHEMA_ADDED),
-                (Some(a), Some(b)) => self.compare(ctx, Some(a), Some(b)),
+                (Some(a), Some(b)) => self.compare(ctx, Some(**a), Some(**b)),
             }
             ctx.leave();
         }
@@ -440,4 +424,22 @@ fn partially_open_schema(object: &ObjectSchema, name: &str) -> Option<NodeId> {
         }
     }
     object.additional.schema
+}
+
+/// Entries by key; the first entry of a key counts.
+fn by_key<T>(entries: &[(String, T)]) -> HashMap<&str, &T> {
+    let mut map = HashMap::with_capacity(entries.len());
+    for (key, value) in entries {
+        map.entry(key.as_str()).or_insert(value);
+    }
+    map
+}
+
+/// The keys of `original`, then those only `update` has, each once.
+fn keys_of_both<'k, T>(original: &'k [(String, T)], update: &'k [(String, T)]) -> Vec<&'k str> {
+    let mut seen = HashSet::with_capacity(original.len() + update.len());
+    (original.iter().chain(update))
+        .map(|(key, _)| key.as_str())
+        .filter(|key| seen.insert(*key))
+        .collect()
 }
