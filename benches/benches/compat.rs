@@ -324,3 +324,21 @@ fn wide_dependencies(n: usize) -> String {
         dependencies.join(", ")
     )
 }
+
+/// A union of `n` records against itself (issue "Hostile input": each writer branch was probed
+/// against every reader branch, quadratic in time and memory).
+#[divan::bench(args = [1_000, 10_000], sample_count = 5)]
+fn wide_union_against_itself(bencher: Bencher<'_, '_>, n: usize) {
+    let branches: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"type": "record", "name": "R{i}", "fields": [{{"name": "a", "type": "long"}}]}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"type": "record", "name": "U", "fields": [{{"name": "u", "type": [{}]}}]}}"#,
+        branches.join(", ")
+    );
+    bencher.bench_local(|| {
+        let a = SchemaDoc::parse_avro("a.avsc", &text).unwrap();
+        let b = SchemaDoc::parse_avro("b.avsc", &text).unwrap();
+        assert!(check(std::slice::from_ref(&a), &b, Level::Full).is_compatible());
+    });
+}

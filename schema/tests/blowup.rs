@@ -69,3 +69,43 @@ fn json_schema_findings_grow_with_the_schema_not_with_the_paths() {
     let changes = diff(&v1, &v2, Policy::Strict);
     assert!(changes.len() <= 4 * LEVELS, "{} changes", changes.len());
 }
+
+/// A union of `n` records, each of one `long` field; the names listed in `renamed` are given as
+/// `New<i>` with the old full name as an alias.
+fn union_of(n: usize, skip_last: bool, renamed: &[usize]) -> SchemaDoc {
+    let branches: Vec<String> = (0..n - usize::from(skip_last))
+        .map(|i| {
+            if renamed.contains(&i) {
+                format!(r#"{{"type": "record", "name": "New{i}", "namespace": "u", "aliases": ["u.R{i}"], "fields": [{{"name": "a", "type": "long"}}]}}"#)
+            } else {
+                format!(r#"{{"type": "record", "name": "R{i}", "namespace": "u", "fields": [{{"name": "a", "type": "long"}}]}}"#)
+            }
+        })
+        .collect();
+    let text = format!(
+        r#"{{"type": "record", "name": "U", "namespace": "u", "fields": [{{"name": "u", "type": ["null", "string", {}]}}]}}"#,
+        branches.join(", ")
+    );
+    SchemaDoc::parse_avro("u.avsc", &text).unwrap()
+}
+
+/// A reader union is searched by name for a named writer branch (an alias counts), so a union of
+/// thousands of records is checked without pairing every branch with every other.
+#[test]
+fn wide_unions_are_matched_by_name_and_alias() {
+    let n = 3_000;
+    let all = union_of(n, false, &[]);
+    assert!(check(std::slice::from_ref(&all), &all, Level::Full).is_compatible());
+    // A branch removed: new readers miss it (BACKWARD), old readers still read everything new.
+    let fewer = union_of(n, true, &[]);
+    let report = check(std::slice::from_ref(&all), &fewer, Level::Full);
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["MISSING_UNION_BRANCH"], "{report:?}");
+    // Renamed branches whose alias names the old record still read it.
+    let renamed = union_of(n, false, &[0, 1_500, n - 1]);
+    assert!(check(std::slice::from_ref(&all), &renamed, Level::Backward).is_compatible());
+    // Without the alias the reader lacks the writer's branch.
+    assert!(!check(std::slice::from_ref(&renamed), &all, Level::Backward).is_compatible());
+    let changes = diff(&all, &fewer, Policy::Strict);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+}

@@ -125,6 +125,59 @@ struct Checker<'s> {
     spare_locations: Vec<Vec<Token>>,
     /// Stop at the first problem: only the verdict is wanted.
     first_only: bool,
+    /// Reader unions' branches by name, built when a union is first met as a reader.
+    unions: HashMap<TypeId, UnionIndex>,
+}
+
+/// The branches of a reader union that can read a writer type: a named writer is read only by a
+/// named branch of its (unqualified) name or with an alias of its full name, any other writer
+/// only by an unnamed branch. Probing just those keeps a union of thousands of records linear
+/// (probing every branch for every writer branch was quadratic in time and memory).
+#[derive(Default)]
+struct UnionIndex {
+    by_name: HashMap<String, Vec<TypeId>>,
+    by_alias: HashMap<String, Vec<TypeId>>,
+    unnamed: Vec<TypeId>,
+}
+
+impl UnionIndex {
+    fn of(schema: &AvroSchema, branches: &[TypeId]) -> Self {
+        let mut index = UnionIndex::default();
+        for &branch in branches {
+            let kind = schema.kind(branch);
+            let Some(name) = kind.name() else {
+                index.unnamed.push(branch);
+                continue;
+            };
+            index
+                .by_name
+                .entry(name.name.clone())
+                .or_default()
+                .push(branch);
+            for alias in kind.aliases() {
+                index
+                    .by_alias
+                    .entry(alias.clone())
+                    .or_default()
+                    .push(branch);
+            }
+        }
+        index
+    }
+
+    /// The branches worth probing for `writer`, each once.
+    fn candidates(&self, writer: &Kind) -> Vec<TypeId> {
+        let Some(name) = writer.name() else {
+            return self.unnamed.clone();
+        };
+        let mut found: Vec<TypeId> = (self.by_name.get(&name.name).into_iter().flatten())
+            .chain(self.by_alias.get(&name.fullname()).into_iter().flatten())
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
 }
 
 fn is_named(kind: &Kind) -> bool {
@@ -139,6 +192,7 @@ impl<'s> Checker<'s> {
             memo: HashMap::with_capacity_and_hasher(16, BuildHasherDefault::default()),
             spare_locations: Vec::new(),
             first_only,
+            unions: HashMap::new(),
         }
     }
 
@@ -321,7 +375,13 @@ impl<'s> Checker<'s> {
             | (Kind::Bytes, Kind::String)
             | (Kind::String, Kind::Bytes) => {}
             (Kind::Union(branches), _) => {
-                if !branches.iter().any(|b| self.probe(*b, w)) {
+                let reader = self.reader;
+                let candidates = self
+                    .unions
+                    .entry(r)
+                    .or_insert_with(|| UnionIndex::of(reader, branches))
+                    .candidates(wk);
+                if !candidates.iter().any(|b| self.probe(*b, w)) {
                     self.push(out, IncompatibilityType::MissingUnionBranch, r, w, location);
                 }
             }

@@ -3,7 +3,7 @@
 //! they break comes from the compatibility checks in both directions, attributed to the
 //! difference whose path holds the finding.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -518,8 +518,15 @@ impl Walker<'_> {
             kind.name()
                 .map_or_else(|| kind.type_name().to_owned(), |n| n.name.clone())
         };
+        // Branches by key (the first of a key counts): a union of thousands of records is
+        // matched in linear time.
+        let mut old_branches: HashMap<String, TypeId> = HashMap::with_capacity(ob.len());
+        for o in ob {
+            old_branches.entry(key(self.old, *o)).or_insert(*o);
+        }
+        let new_keys: HashSet<String> = nb.iter().map(|n| key(self.new, *n)).collect();
         for n in nb {
-            match ob.iter().find(|o| key(self.old, **o) == key(self.new, *n)) {
+            match old_branches.get(&key(self.new, *n)) {
                 Some(o) => self.walk(*o, *n, path),
                 None => self.push(
                     AvroChange::UNION_BRANCH_ADDED,
@@ -530,7 +537,7 @@ impl Walker<'_> {
             }
         }
         for o in ob {
-            if !nb.iter().any(|n| key(self.old, *o) == key(self.new, *n)) {
+            if !new_keys.contains(&key(self.old, *o)) {
                 self.push(
                     AvroChange::UNION_BRANCH_REMOVED,
                     path,
