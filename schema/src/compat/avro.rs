@@ -129,6 +129,9 @@ struct Checker<'s> {
     unions: HashMap<TypeId, UnionIndex>,
 }
 
+/// Unions up to this many branches are searched by probing each branch.
+const SMALL_UNION: usize = 8;
+
 /// The branches of a reader union that can read a writer type: a named writer is read only by a
 /// named branch of its (unqualified) name or with an alias of its full name, any other writer
 /// only by an unnamed branch. Probing just those keeps a union of thousands of records linear
@@ -375,13 +378,17 @@ impl<'s> Checker<'s> {
             | (Kind::Bytes, Kind::String)
             | (Kind::String, Kind::Bytes) => {}
             (Kind::Union(branches), _) => {
-                let reader = self.reader;
-                let candidates = self
-                    .unions
-                    .entry(r)
-                    .or_insert_with(|| UnionIndex::of(reader, branches))
-                    .candidates(wk);
-                if !candidates.iter().any(|b| self.probe(*b, w)) {
+                // A few branches are probed in turn; an index pays for itself only in wide unions.
+                let readable = if branches.len() <= SMALL_UNION {
+                    branches.iter().any(|b| self.probe(*b, w))
+                } else {
+                    let reader = self.reader;
+                    let candidates = (self.unions.entry(r))
+                        .or_insert_with(|| UnionIndex::of(reader, branches))
+                        .candidates(wk);
+                    candidates.iter().any(|b| self.probe(*b, w))
+                };
+                if !readable {
                     self.push(out, IncompatibilityType::MissingUnionBranch, r, w, location);
                 }
             }

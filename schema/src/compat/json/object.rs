@@ -137,6 +137,12 @@ impl Engine<'_> {
     /// `dependencies`: the property arrays (extended, narrowed, changed) and the schemas.
     fn compare_dependencies(&mut self, ctx: &mut Ctx, o: &ObjectSchema, u: &ObjectSchema) {
         use Difference::*;
+        let none = |s: &ObjectSchema| {
+            s.property_dependencies.is_empty() && s.schema_dependencies.is_empty()
+        };
+        if none(o) && none(u) {
+            return;
+        }
         ctx.enter("dependencies");
         // Indexed by key (the first entry of a key counts), so that many dependencies cost
         // linear time.
