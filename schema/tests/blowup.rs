@@ -109,3 +109,54 @@ fn wide_unions_are_matched_by_name_and_alias() {
     let changes = diff(&all, &fewer, Policy::Strict);
     assert_eq!(changes.len(), 1, "{changes:?}");
 }
+
+/// A `oneOf` of `n` closed objects, each requiring its own property; `extra` adds one at the end,
+/// `changed` gives the branch at that place an integer where the others have a string.
+fn one_of(n: usize, extra: bool, changed: Option<usize>) -> SchemaDoc {
+    let branch = |i: usize, ty: &str| {
+        format!(
+            r#"{{"type": "object", "properties": {{"k{i}": {{"type": "{ty}"}}}}, "required": ["k{i}"], "additionalProperties": false}}"#
+        )
+    };
+    let mut branches: Vec<String> = (0..n)
+        .map(|i| {
+            branch(
+                i,
+                if changed == Some(i) {
+                    "integer"
+                } else {
+                    "string"
+                },
+            )
+        })
+        .collect();
+    if extra {
+        branches.push(branch(n, "string"));
+    }
+    let text = format!(r#"{{"title": "X", "oneOf": [{}]}}"#, branches.join(", "));
+    SchemaDoc::parse_json("x.json", &text).unwrap()
+}
+
+/// Branches unchanged at their place match at once; a branch changed at its place still goes
+/// through the matching and is reported.
+#[test]
+fn wide_combinations_kept_or_extended_match_in_place() {
+    let n = 2_000;
+    let all = one_of(n, false, None);
+    assert!(check(std::slice::from_ref(&all), &all, Level::Full).is_compatible());
+    let extended = one_of(n, true, None);
+    assert!(check(std::slice::from_ref(&all), &extended, Level::Backward).is_compatible());
+    let kinds: Vec<String> = diff(&all, &extended, Policy::Strict)
+        .into_iter()
+        .map(|c| c.kind)
+        .collect();
+    assert_eq!(kinds, ["SUM_TYPE_EXTENDED"]);
+    let changed = one_of(50, false, Some(7));
+    let report = check(
+        std::slice::from_ref(&one_of(50, false, None)),
+        &changed,
+        Level::Backward,
+    );
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["COMBINED_TYPE_SUBSCHEMAS_CHANGED"], "{report:?}");
+}

@@ -112,6 +112,16 @@ impl Engine<'_> {
         }
     }
 
+    /// Whether each subschema compares to the one at its place in the other list with nothing
+    /// recorded (in a check that records only refusals: nothing refused).
+    fn unchanged_in_place(&mut self, ctx: &Ctx, os: &[NodeId], us: &[NodeId]) -> bool {
+        os.iter().zip(us).all(|(o, u)| {
+            let mut sub = ctx.sub_for_verdict();
+            self.compare(&mut sub, Some(*o), Some(*u));
+            sub.changes.is_empty()
+        })
+    }
+
     /// Compares a pair in a scratch context and keeps the result only when it is compatible.
     fn settle(&mut self, ctx: &mut Ctx, o: NodeId, u: NodeId, also: Option<Difference>) -> bool {
         let mut sub = ctx.sub();
@@ -157,6 +167,12 @@ impl Engine<'_> {
             } else {
                 Difference::SUM_TYPE_NARROWED
             });
+        }
+        // Subschemas unchanged at their place (a combination kept, or extended at its end)
+        // stand for each other: that matches every subschema the shorter list has, with nothing
+        // to report, which the search below would find too, at a cost quadratic in their number.
+        if self.unchanged_in_place(ctx, &os, &us) {
+            return;
         }
         // Which original subschema can each updated one stand for?
         let mut edges: Vec<Vec<(usize, Vec<super::Change>)>> = Vec::with_capacity(os.len());
