@@ -444,6 +444,17 @@ const VERBS: &[&str] = &[
     "deploy",
 ];
 
+/// The candidate a mistyped `wanted` most likely meant, if one is close enough (a third of its
+/// length in edits, and two more): for "did you mean" hints.
+pub fn nearest<'c>(wanted: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::levenshtein(candidate, wanted), candidate))
+        .min()
+        .filter(|(distance, _)| *distance <= wanted.len() / 3 + 2)
+        .map(|(_, candidate)| candidate)
+}
+
 /// Why a name is not a good event name, and what it could be instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameProblem {

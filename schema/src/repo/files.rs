@@ -29,6 +29,19 @@ impl SchemaFiles {
     /// # Errors
     /// A schema root that does not exist or cannot be listed.
     pub fn work_tree(project: &Path, root: &Path) -> Result<SchemaFiles, RepoError> {
+        SchemaFiles::work_tree_below(project, root, |_| true)
+    }
+
+    /// The files of the working tree below those entries of the schema root whose name
+    /// `keep` accepts (the shared folders, say), listed as [`SchemaFiles::work_tree`] lists.
+    ///
+    /// # Errors
+    /// See [`SchemaFiles::work_tree`].
+    pub fn work_tree_below(
+        project: &Path,
+        root: &Path,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<SchemaFiles, RepoError> {
         let dir = project.join(root);
         if !dir.is_dir() {
             return Err(RepoError::NoSchemaRoot(dir));
@@ -50,7 +63,9 @@ impl SchemaFiles {
                 let entry = entry.map_err(|e| RepoError::io(&folder, e))?;
                 let path = entry.path();
                 let name = entry.file_name();
-                if name.to_string_lossy().starts_with('.') {
+                if name.to_string_lossy().starts_with('.')
+                    || (folder == dir && !keep(&name.to_string_lossy()))
+                {
                     continue;
                 }
                 let rel = slash_path(path.strip_prefix(&dir).unwrap_or(&path));

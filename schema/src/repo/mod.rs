@@ -150,32 +150,36 @@ impl Repository {
     /// which may predate an event.)
     fn check_configured_events(&mut self) {
         let keys: Vec<String> = self.events.iter().map(EventFiles::key).collect();
-        let text =
-            std::fs::read_to_string(self.project.join(config::CONFIG_FILE)).unwrap_or_default();
-        for configured in self.config.events.keys() {
-            if keys.contains(configured) {
-                continue;
-            }
-            let nearest = keys
-                .iter()
-                .map(|k| (strsim::levenshtein(k, configured), k))
-                .min()
-                .filter(|(distance, _)| *distance <= configured.len() / 3 + 2);
-            let pos = Config::position_of(&text, &format!("\"{configured}\""))
-                .or_else(|| Config::position_of(&text, configured))
-                .unwrap_or(START);
+        let unknown: Vec<String> = (self.config.events.keys())
+            .filter(|configured| !keys.contains(configured))
+            .cloned()
+            .collect();
+        for configured in unknown {
+            let pos = self.config_position(&configured);
+            let hint = match crate::naming::nearest(&configured, keys.iter().map(String::as_str)) {
+                Some(key) => format!("did you mean `{key}`?"),
+                None => "name an event as `<domain>/<event>`, as its folder below the schema root"
+                    .to_owned(),
+            };
             self.layout.push(lint::Rule::CONFIG_UNKNOWN_EVENT.at(
                 config::CONFIG_FILE,
                 pos,
                 format!(
                     "`[events.\"{configured}\"]` names no event of the schema root, so its settings apply to nothing"
                 ),
-                Some(match nearest {
-                    Some((_, key)) => format!("did you mean `{key}`?"),
-                    None => "name an event as `<domain>/<event>`, as its folder below the schema root".to_owned(),
-                }),
+                Some(hint),
             ));
         }
+    }
+
+    /// Where `value` is written in `tidings.toml` (quoted, else bare), for a finding about it;
+    /// the file is read again only for such a finding.
+    pub fn config_position(&self, value: &str) -> Pos {
+        let text =
+            std::fs::read_to_string(self.project.join(config::CONFIG_FILE)).unwrap_or_default();
+        Config::position_of(&text, &format!("\"{value}\""))
+            .or_else(|| Config::position_of(&text, value))
+            .unwrap_or(START)
     }
 
     /// The same repository at a git revision, with the current configuration.

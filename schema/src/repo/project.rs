@@ -140,7 +140,8 @@ impl Project {
     /// # Errors
     /// A missing schema root, a folder or file that cannot be read.
     pub fn shared_avro_files(&self) -> Result<Vec<SharedFile>, RepoError> {
-        let files = SchemaFiles::work_tree(&self.dir, &self.config.schema_root)?;
+        // Only the shared folders are listed: the derive calls this from every build.
+        let files = SchemaFiles::work_tree_below(&self.dir, &self.config.schema_root, is_shared)?;
         let root = self.schema_root();
         files
             .files

@@ -45,18 +45,10 @@ pub fn check_config(repo: &Repository) -> Result<(), String> {
     else {
         return Ok(());
     };
-    let text =
-        std::fs::read_to_string(repo.project.join(super::config::CONFIG_FILE)).unwrap_or_default();
-    let pos = super::Config::position_of(&text, &format!("\"{rule}\""))
-        .or_else(|| super::Config::position_of(&text, rule))
-        .unwrap_or(START);
+    let pos = repo.config_position(rule);
     let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-    let nearest = ids
-        .iter()
-        .map(|id| (strsim::levenshtein(id, rule), *id))
-        .min()
-        .filter(|(distance, _)| *distance <= rule.len() / 3 + 2)
-        .map(|(_, id)| format!("; did you mean `{id}`?"))
+    let nearest = naming::nearest(rule, ids.iter().copied())
+        .map(|id| format!("; did you mean `{id}`?"))
         .unwrap_or_default();
     Err(format!(
         "{}:{}:{}: unknown lint rule `{rule}` in [lint]{nearest} (the rules are: {})",
