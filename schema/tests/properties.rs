@@ -149,8 +149,88 @@ fn json_doc(v: &Value, file: &str) -> SchemaDoc {
     SchemaDoc::parse_json(file, &serde_json::to_string_pretty(v).unwrap()).unwrap()
 }
 
+/// An object schema's text with its properties in the order given (`serde_json`'s map would
+/// sort them).
+fn object_text(properties: &[(String, &'static str)], required: &[String], closed: bool) -> String {
+    let members: Vec<String> = properties
+        .iter()
+        .map(|(name, schema)| format!("{name:?}: {schema}"))
+        .collect();
+    format!(
+        r#"{{"type": "object", "properties": {{{}}}, "required": {required:?}, "additionalProperties": {}}}"#,
+        members.join(", "),
+        !closed
+    )
+}
+
+const PROPERTY_SCHEMAS: [&str; 4] = [
+    r#"{"type": "string"}"#,
+    r#"{"type": "string", "maxLength": 5}"#,
+    r#"{"type": "integer"}"#,
+    r#"{"type": ["string", "null"]}"#,
+];
+
+/// Properties by name, in the order written.
+type Properties = Vec<(String, &'static str)>;
+
+/// An object of up to 40 properties (past the engine's scan-or-index threshold), and an update
+/// that keeps, changes or drops each and adds new ones at the end: (original, update in order).
+fn object_pair_gen() -> impl Strategy<Value = (Properties, Properties)> {
+    (
+        prop::collection::vec((0..4usize, 0..4usize, any::<bool>()), 0..40),
+        prop::collection::vec(0..4usize, 0..4),
+    )
+        .prop_map(|(kept, added)| {
+            let original = (kept.iter().enumerate())
+                .map(|(i, (was, _, _))| (format!("p{i}"), PROPERTY_SCHEMAS[*was]))
+                .collect();
+            let update = (kept.iter().enumerate())
+                .filter(|(_, (_, _, keep))| *keep)
+                .map(|(i, (_, is, _))| (format!("p{i}"), PROPERTY_SCHEMAS[*is]))
+                .chain(
+                    added
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| (format!("q{i}"), PROPERTY_SCHEMAS[*s])),
+                )
+                .collect();
+            (original, update)
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Properties are paired by name: members that keep their place are paired without a
+    /// look-up, so moving them about must not change what is found, only its order.
+    #[test]
+    fn json_findings_do_not_depend_on_where_properties_are_listed(
+        (original, update) in object_pair_gen(),
+        shuffled in Just(()).prop_perturb(|_, mut rng| rng.random::<u64>()),
+        required in prop::collection::vec(0..50usize, 0..4),
+        closed in any::<bool>(),
+    ) {
+        let mut moved = update.clone();
+        // A fixed permutation from the generated seed (proptest shrinks the seed).
+        let mut seed = shuffled | 1;
+        for i in (1..moved.len()).rev() {
+            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+            moved.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        let required: Vec<String> = required.iter().map(|r| format!("p{r}")).collect();
+        let old = SchemaDoc::parse_json("old.json", &object_text(&original, &required, closed)).unwrap();
+        let findings = |update: &[(String, &'static str)]| {
+            let new = SchemaDoc::parse_json("new.json", &object_text(update, &required, closed)).unwrap();
+            let mut found: Vec<(String, String, String)> = check(std::slice::from_ref(&old), &new, Level::Full)
+                .findings
+                .into_iter()
+                .map(|f| (f.rule, f.new.path, f.old.path))
+                .collect();
+            found.sort();
+            found
+        };
+        prop_assert_eq!(findings(&update), findings(&moved));
+    }
 
     #[test]
     fn every_avro_schema_is_compatible_with_itself(t in avro_gen()) {

@@ -3,8 +3,8 @@
 use super::{Ctx, Difference, Engine};
 use crate::jsonschema::{Criterion, Kind, NodeId};
 
-impl Engine<'_> {
-    fn doc(&self, original_side: bool) -> &crate::jsonschema::JsonSchema {
+impl<'s> Engine<'s> {
+    fn doc(&self, original_side: bool) -> &'s crate::jsonschema::JsonSchema {
         if original_side {
             self.original
         } else {
@@ -12,13 +12,14 @@ impl Engine<'_> {
         }
     }
 
-    fn combined(&self, original_side: bool, id: NodeId) -> Option<(Criterion, Vec<NodeId>)> {
+    /// The criterion and subschemas of a combination, borrowed from its document.
+    fn combined(&self, original_side: bool, id: NodeId) -> Option<(Criterion, &'s [NodeId])> {
         match &self.doc(original_side).get(id).kind {
             Kind::Combined {
                 criterion,
                 subschemas,
                 ..
-            } => Some((*criterion, subschemas.clone())),
+            } => Some((*criterion, subschemas)),
             _ => None,
         }
     }
@@ -37,15 +38,16 @@ impl Engine<'_> {
     /// compared with the same group on the other side, so that a narrowed `enum` is reported as
     /// such rather than as a changed combination.
     fn compare_keyword_groups(&mut self, ctx: &mut Ctx, os: &[NodeId], us: &[NodeId]) {
+        let (original, update) = (self.original, self.update);
         let kind =
-            |doc: &crate::jsonschema::JsonSchema, id: NodeId| doc.get(doc.resolve(id)).kind.clone();
+            |doc: &'s crate::jsonschema::JsonSchema, id: NodeId| &doc.get(doc.resolve(id)).kind;
         let mut unmatched: Vec<NodeId> = us.to_vec();
         let mut left = Vec::new();
         for o in os {
-            let ok = kind(self.original, *o);
+            let ok = kind(original, *o);
             match unmatched
                 .iter()
-                .position(|u| super::same_type(&ok, &kind(self.update, *u)))
+                .position(|u| super::same_type(ok, kind(update, *u)))
             {
                 Some(i) => {
                     let u = unmatched.remove(i);
@@ -87,7 +89,7 @@ impl Engine<'_> {
                     return Some(self.settle(ctx, o, subschemas[0], None));
                 }
                 if matches!(criterion, Criterion::Any | Criterion::One) {
-                    for sub in subschemas {
+                    for &sub in subschemas {
                         if self.settle(ctx, o, sub, Some(Difference::SUM_TYPE_EXTENDED)) {
                             return Some(true);
                         }
@@ -100,7 +102,7 @@ impl Engine<'_> {
                     return Some(true);
                 }
                 if criterion == Criterion::All {
-                    for sub in subschemas {
+                    for &sub in subschemas {
                         if self.settle(ctx, sub, u, Some(Difference::PRODUCT_TYPE_NARROWED)) {
                             return Some(true);
                         }
@@ -142,7 +144,7 @@ impl Engine<'_> {
             return;
         };
         if self.is_synthetic(true, o) && self.is_synthetic(false, u) {
-            return self.compare_keyword_groups(ctx, &os, &us);
+            return self.compare_keyword_groups(ctx, os, us);
         }
         if oc != uc {
             let extended = uc == Criterion::Any
@@ -171,7 +173,7 @@ impl Engine<'_> {
         // Subschemas unchanged at their place (a combination kept, or extended at its end)
         // stand for each other: that matches every subschema the shorter list has, with nothing
         // to report, which the search below would find too, at a cost quadratic in their number.
-        if self.unchanged_in_place(ctx, &os, &us) {
+        if self.unchanged_in_place(ctx, os, us) {
             return;
         }
         // Which original subschema can each updated one stand for?

@@ -117,14 +117,7 @@ impl Default for Ctx {
 
 impl Ctx {
     fn sub(&self) -> Ctx {
-        Ctx {
-            path: self.path.clone(),
-            marks: self.marks.clone(),
-            changes: Vec::new(),
-            pos: self.pos,
-            only_incompatible: self.only_incompatible,
-            verdict_only: self.verdict_only,
-        }
+        self.child(self.verdict_only)
     }
 
     /// A sub-context for a comparison whose differences decide a choice and are then dropped
@@ -132,9 +125,23 @@ impl Ctx {
     /// what is refused, such a sub-context's differences never reach the report, so it writes
     /// no paths.
     fn sub_for_verdict(&self) -> Ctx {
+        self.child(self.verdict_only || self.only_incompatible.is_some())
+    }
+
+    fn child(&self, verdict_only: bool) -> Ctx {
+        // A context that writes no paths keeps none: nor do its sub-contexts.
+        let (path, marks) = if verdict_only {
+            (String::new(), Vec::new())
+        } else {
+            (self.path.clone(), self.marks.clone())
+        };
         Ctx {
-            verdict_only: self.only_incompatible.is_some(),
-            ..self.sub()
+            path,
+            marks,
+            changes: Vec::new(),
+            pos: self.pos,
+            only_incompatible: self.only_incompatible,
+            verdict_only,
         }
     }
 
@@ -192,6 +199,9 @@ impl Ctx {
     }
 
     fn enter(&mut self, segment: impl AsRef<str>) {
+        if self.verdict_only {
+            return;
+        }
         self.marks.push(self.path.len());
         if self.marks.len() > 1 {
             self.path.push('/');
@@ -200,6 +210,9 @@ impl Ctx {
     }
 
     fn leave(&mut self) {
+        if self.verdict_only {
+            return;
+        }
         if let Some(mark) = self.marks.pop() {
             self.path.truncate(mark);
         }

@@ -1,6 +1,7 @@
 //! Objects: required properties, properties against open, closed and partially open content
 //! models, dependencies, additional properties and size limits.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use super::{compare_limit, Ctx, Difference, Engine};
@@ -9,9 +10,8 @@ use crate::jsonschema::{JsonSchema, Kind, NodeId, ObjectSchema};
 impl Engine<'_> {
     pub(super) fn compare_objects(&mut self, ctx: &mut Ctx, o: &ObjectSchema, u: &ObjectSchema) {
         use Difference::*;
-        // Indexes, so that wide objects cost linear time, not a scan per property.
-        let (oi, ui) = (Index::of(o), Index::of(u));
-        self.compare_required(ctx, (o, &oi), (u, &ui));
+        let members = Members::of(o, u);
+        self.compare_required(ctx, &members);
         self.compare_pattern_properties(ctx, o, u);
         // A `propertyNames` that every name matches (`{}`, an unanchored `a*`) constrains
         // nothing: adding or removing it changes nothing.
@@ -24,7 +24,7 @@ impl Engine<'_> {
             [PROPERTY_NAMES_ADDED, PROPERTY_NAMES_REMOVED],
         );
 
-        self.compare_properties(ctx, (o, &oi), (u, &ui));
+        self.compare_properties(ctx, &members);
         self.compare_dependencies(ctx, o, u);
         self.compare_additional(ctx, o, u);
         compare_limit(
@@ -54,16 +54,12 @@ impl Engine<'_> {
     }
 
     /// `required`: a property that became required (with a default or not), or optional.
-    fn compare_required(
-        &mut self,
-        ctx: &mut Ctx,
-        (o, oi): (&ObjectSchema, &Index<'_>),
-        (u, ui): (&ObjectSchema, &Index<'_>),
-    ) {
+    fn compare_required(&mut self, ctx: &mut Ctx, members: &Members<'_>) {
+        let (o, u, oi, ui) = (members.o.object, members.u.object, &members.o, &members.u);
         use Difference::*;
         ctx.enter("required");
-        for (name, _) in &o.properties {
-            let Some(update_schema) = ui.property(name) else {
+        for (place, (name, _)) in o.properties.iter().enumerate() {
+            let Some(update_schema) = members.in_update(place, name) else {
                 continue;
             };
             let (was, is) = (oi.required(name), ui.required(name));
@@ -98,24 +94,18 @@ impl Engine<'_> {
 
     /// Each property of either side, compared where both have it, else added or removed
     /// against the other side's content model.
-    fn compare_properties(
-        &mut self,
-        ctx: &mut Ctx,
-        (o, oi): (&ObjectSchema, &Index<'_>),
-        (u, ui): (&ObjectSchema, &Index<'_>),
-    ) {
+    fn compare_properties(&mut self, ctx: &mut Ctx, members: &Members<'_>) {
+        let (o, u) = (members.o.object, members.u.object);
         ctx.enter("properties");
-        let names = o.properties.iter().map(|(n, _)| n).chain(
-            u.properties
-                .iter()
-                .map(|(n, _)| n)
-                .filter(|n| oi.property(n).is_none()),
-        );
-        for name in names {
-            ctx.enter(name.clone());
+        let kept = (o.properties.iter().enumerate())
+            .map(|(place, (name, os))| (name, Some(*os), members.in_update(place, name)));
+        let added = (u.properties.iter().enumerate())
+            .filter(|(place, (name, _))| members.in_original(*place, name).is_none())
+            .map(|(_, (name, us))| (name, None, Some(*us)));
+        for (name, os, us) in kept.chain(added) {
+            ctx.enter(name);
             // Point findings about one property at that property in each file that has it.
             let saved = ctx.pos;
-            let (os, us) = (oi.property(name), ui.property(name));
             if let Some(os) = os {
                 ctx.pos.0 = self.original.get(os).pos;
             }
@@ -125,7 +115,9 @@ impl Engine<'_> {
             match (os, us) {
                 (Some(os), Some(us)) => self.compare(ctx, Some(os), Some(us)),
                 (Some(os), None) => self.property_removed(ctx, name, os, u),
-                (None, Some(us)) => self.property_added(ctx, name, us, o, ui.required(name)),
+                (None, Some(us)) => {
+                    self.property_added(ctx, name, us, o, members.u.required(name));
+                }
                 (None, None) => {}
             }
             ctx.pos = saved;
@@ -305,7 +297,7 @@ impl Engine<'_> {
         };
         ctx.enter("patternProperties");
         for (pattern, os) in &o.pattern_properties {
-            ctx.enter(pattern.clone());
+            ctx.enter(pattern);
             match find(u, pattern) {
                 Some(us) => self.compare(ctx, Some(*os), Some(us)),
                 None => match (u.additional.permitted, u.additional.schema) {
@@ -322,7 +314,7 @@ impl Engine<'_> {
             if find(o, pattern).is_some() {
                 continue;
             }
-            ctx.enter(pattern.clone());
+            ctx.enter(pattern);
             match (o.additional.permitted, o.additional.schema) {
                 (true, None) if accepts_anything(self.update, *us) => {}
                 (true, None) => ctx.add(PATTERN_PROPERTY_ADDED),
@@ -345,15 +337,64 @@ impl Engine<'_> {
     }
 }
 
+/// Where each side's properties are on the other side. Evolving schemas keep their properties
+/// where they were and add new ones at the end: the names the two sides share at the same
+/// places are paired without hashing, the others through each side's index.
+struct Members<'o> {
+    o: Index<'o>,
+    u: Index<'o>,
+    /// How many leading properties have the same names on both sides.
+    common: usize,
+}
+
+impl<'o> Members<'o> {
+    fn of(o: &'o ObjectSchema, u: &'o ObjectSchema) -> Self {
+        let common = (o.properties.iter().zip(&u.properties))
+            .take_while(|((on, _), (un, _))| on == un)
+            .count();
+        Members {
+            o: Index::of(o),
+            u: Index::of(u),
+            common,
+        }
+    }
+
+    /// The update's schema of the original's property `name` at `place`.
+    fn in_update(&self, place: usize, name: &str) -> Option<NodeId> {
+        Self::on_other_side(place, name, self.common, &self.u)
+    }
+
+    /// The original's schema of the update's property `name` at `place`.
+    fn in_original(&self, place: usize, name: &str) -> Option<NodeId> {
+        Self::on_other_side(place, name, self.common, &self.o)
+    }
+
+    fn on_other_side(place: usize, name: &str, common: usize, other: &Index<'_>) -> Option<NodeId> {
+        let properties = &other.object.properties;
+        if place < common {
+            return Some(properties[place].1);
+        }
+        if common == properties.len() {
+            // Every property of the other side is one of the shared ones, and names are unique.
+            return None;
+        }
+        match properties.get(place) {
+            Some((n, id)) if n == name => Some(*id),
+            _ => other.property(name),
+        }
+    }
+}
+
 /// An object's properties and required names by name.
 /// Property names are short: the pair hasher's few operations per byte beat SipHash's setup.
 type NameHasher = std::hash::BuildHasherDefault<crate::compat::PairHasher>;
 
 struct Index<'o> {
     object: &'o ObjectSchema,
-    /// Built only for wide objects: a scan of a few members is cheaper than hashing.
-    properties: Option<std::collections::HashMap<&'o str, NodeId, NameHasher>>,
-    required: Option<std::collections::HashSet<&'o str, NameHasher>>,
+    /// Built for wide objects at the first look-up by name: a scan of a few members is cheaper
+    /// than hashing, and members that keep their place are found without either.
+    properties: OnceCell<HashMap<&'o str, NodeId, NameHasher>>,
+    required: OnceCell<HashSet<&'o str, NameHasher>>,
 }
 
 impl<'o> Index<'o> {
@@ -363,35 +404,33 @@ impl<'o> Index<'o> {
     fn of(object: &'o ObjectSchema) -> Self {
         Index {
             object,
-            properties: (object.properties.len() > Self::SCANNED).then(|| {
-                object
-                    .properties
-                    .iter()
-                    .map(|(name, id)| (name.as_str(), *id))
-                    .collect()
-            }),
-            required: (object.required.len() > Self::SCANNED)
-                .then(|| object.required.iter().map(String::as_str).collect()),
+            properties: OnceCell::new(),
+            required: OnceCell::new(),
         }
     }
 
     fn property(&self, name: &str) -> Option<NodeId> {
-        match &self.properties {
-            Some(map) => map.get(name).copied(),
-            None => self
-                .object
-                .properties
+        let properties = &self.object.properties;
+        if properties.len() <= Self::SCANNED {
+            return properties
                 .iter()
                 .find(|(n, _)| n == name)
-                .map(|(_, id)| *id),
+                .map(|(_, id)| *id);
         }
+        let index = self.properties.get_or_init(|| {
+            // Keys are unique: the loader refuses duplicate keys.
+            properties.iter().map(|(n, id)| (n.as_str(), *id)).collect()
+        });
+        index.get(name).copied()
     }
 
     fn required(&self, name: &str) -> bool {
-        match &self.required {
-            Some(set) => set.contains(name),
-            None => self.object.required.iter().any(|r| r == name),
+        let required = &self.object.required;
+        if required.len() <= Self::SCANNED {
+            return required.iter().any(|r| r == name);
         }
+        let index = (self.required).get_or_init(|| required.iter().map(String::as_str).collect());
+        index.contains(name)
     }
 }
 
