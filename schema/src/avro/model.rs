@@ -64,10 +64,24 @@ pub struct AvroType {
     pub logical: Option<LogicalType>,
     /// The file it was read from (named types may come from referenced files).
     pub file: u32,
+    /// Whether the schema names this type besides defining it (a reference, perhaps recursive):
+    /// only such a type can be reached along more than one path.
+    pub(crate) referenced: bool,
+}
+
+impl AvroType {
+    /// Whether the schema names this type besides defining it, so that it may be reached along
+    /// more than one path (or recursively).
+    pub fn is_referenced(&self) -> bool {
+        self.referenced
+    }
 }
 
 /// The Avro types.
+// An explicit tag: the compatibility checker compares kinds at every node, and a niche-encoded
+// discriminant costs several instructions to read.
 #[derive(Debug, Clone, PartialEq)]
+#[repr(u8)]
 pub enum Kind {
     /// `null`
     Null,

@@ -139,6 +139,7 @@ impl Builder<'_> {
             pos,
             logical: None,
             file,
+            referenced: false,
         });
         id
     }
@@ -179,8 +180,9 @@ impl Builder<'_> {
                 _ => vec![name.to_owned()],
             }
         };
-        if let Some(id) = candidates.iter().find_map(|c| self.names.get(c)) {
-            return Ok(*id);
+        if let Some(&id) = candidates.iter().find_map(|c| self.names.get(c)) {
+            self.types[id.0 as usize].referenced = true;
+            return Ok(id);
         }
         for part in name.split('.') {
             if !is_valid_name(part) {
@@ -653,8 +655,9 @@ impl Builder<'_> {
         let mut map = HashMap::with_capacity(self.pending.len());
         for (placeholder, candidates, pos, file) in &self.pending {
             match candidates.iter().find_map(|c| self.names.get(c)) {
-                Some(id) => {
-                    map.insert(*placeholder, *id);
+                Some(&id) => {
+                    map.insert(*placeholder, id);
+                    self.types[id.0 as usize].referenced = true;
                 }
                 None => {
                     let name = candidates.last().map_or("", String::as_str);

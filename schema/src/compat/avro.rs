@@ -94,7 +94,8 @@ pub fn can_read(reader: &AvroSchema, writer: &AvroSchema) -> bool {
 #[derive(Debug, Clone)]
 struct Raw {
     kind: IncompatibilityType,
-    location: Rc<[Token]>,
+    /// Where in [`Checker::locations`]: empty for findings that are never reported.
+    location: std::ops::Range<u32>,
     reader: TypeId,
     writer: TypeId,
     /// The writer type the message names (a union branch for `MISSING_UNION_BRANCH`).
@@ -113,6 +114,7 @@ enum Memo {
 /// One step of the location: a keyword or an index.
 #[derive(Debug, Clone, Copy)]
 enum Token {
+    /// One of Avro's keywords, which need no escaping in a JSON pointer.
     Key(&'static str),
     Index(usize),
 }
@@ -121,8 +123,11 @@ struct Checker<'s> {
     reader: &'s AvroSchema,
     writer: &'s AvroSchema,
     memo: HashMap<(TypeId, TypeId), Memo, BuildHasherDefault<PairHasher>>,
-    /// Location stacks of finished fresh checks, reused by the next ones.
-    spare_locations: Vec<Vec<Token>>,
+    /// The locations of reported findings, one after another (one allocation, not one per
+    /// finding).
+    locations: Vec<Token>,
+    /// Whether what is found now may be reported: not inside a probe.
+    reporting: bool,
     /// Stop at the first problem: only the verdict is wanted.
     first_only: bool,
     /// Reader unions' branches by name, built when a union is first met as a reader.
@@ -183,8 +188,18 @@ impl UnionIndex {
     }
 }
 
-fn is_named(kind: &Kind) -> bool {
-    matches!(kind, Kind::Record(_) | Kind::Enum(_) | Kind::Fixed(_))
+fn is_primitive(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Null
+            | Kind::Boolean
+            | Kind::Int
+            | Kind::Long
+            | Kind::Float
+            | Kind::Double
+            | Kind::Bytes
+            | Kind::String
+    )
 }
 
 impl<'s> Checker<'s> {
@@ -192,8 +207,9 @@ impl<'s> Checker<'s> {
         Checker {
             reader,
             writer,
-            memo: HashMap::with_capacity_and_hasher(16, BuildHasherDefault::default()),
-            spare_locations: Vec::new(),
+            memo: HashMap::default(),
+            locations: Vec::new(),
+            reporting: !first_only,
             first_only,
             unions: HashMap::new(),
         }
@@ -201,17 +217,20 @@ impl<'s> Checker<'s> {
 
     /// A check that starts its own location stack, as Java's two-argument `getCompatibility`.
     fn fresh(&mut self, r: TypeId, w: TypeId, out: &mut Vec<Raw>) -> bool {
-        let mut location = self.spare_locations.pop().unwrap_or_default();
-        let compatible = self.get(Token::Key(""), r, w, &mut location, out);
-        location.clear();
-        self.spare_locations.push(location);
-        compatible
+        // Deep enough for most schemas without growing.
+        let mut location = Vec::with_capacity(32);
+        self.get(Token::Key(""), r, w, &mut location, out)
     }
 
-    /// Whether a pair is compatible, checked from a fresh location; what it finds is not reported.
-    fn probe(&mut self, r: TypeId, w: TypeId) -> bool {
+    /// Whether a pair is compatible; what it finds is not reported. Java starts a fresh location
+    /// here; as a probe's locations are never read, it goes on on the caller's stack (which
+    /// `get` leaves as it found it).
+    fn probe(&mut self, r: TypeId, w: TypeId, location: &mut Vec<Token>) -> bool {
         let mut scratch = Vec::new();
-        self.fresh(r, w, &mut scratch)
+        let reporting = std::mem::replace(&mut self.reporting, false);
+        let compatible = self.get(Token::Key(""), r, w, location, &mut scratch);
+        self.reporting = reporting;
+        compatible
     }
 
     /// Checks a pair and appends what it finds to `out`; returns whether it found nothing.
@@ -230,9 +249,11 @@ impl<'s> Checker<'s> {
         }
         location.push(token);
         let before = out.len();
-        // Only named types can be reached twice or recursively: every other node appears once in
-        // its schema, so its pairs are met once and need no memo.
-        if !is_named(self.reader.kind(r)) && !is_named(self.writer.kind(w)) {
+        // Only a type its schema names besides defining it can be reached twice or
+        // recursively: every other node has one parent, so its pairs are met once (below a
+        // pair that is memoised) and need no memo, which would cost a map entry and a copy of
+        // its findings for every nested record.
+        if !self.reader.get(r).is_referenced() && !self.writer.get(w).is_referenced() {
             self.calculate(r, w, location, out);
         } else {
             match self.memo.get(&(r, w)) {
@@ -241,10 +262,10 @@ impl<'s> Checker<'s> {
                 // reached; here one finding stands for them (so the verdict holds), and the
                 // report grows with the schemas, not with the paths through them.
                 Some(Memo::Done(Some(found))) => {
-                    if let Some(first) = found.first() {
+                    if let Some(first) = found.first().cloned() {
                         out.push(Raw {
-                            location: location.as_slice().into(),
-                            ..first.clone()
+                            location: self.record(location),
+                            ..first
                         });
                     }
                 }
@@ -261,17 +282,35 @@ impl<'s> Checker<'s> {
         out.len() == before
     }
 
+    /// Keeps a reported finding's location; a probe's findings are never reported.
+    fn record(&mut self, location: &[Token]) -> std::ops::Range<u32> {
+        if !self.reporting {
+            return 0..0;
+        }
+        if self.locations.is_empty() {
+            // Room for the locations of a few findings at once, rather than growing by doubling.
+            self.locations.reserve(16 * location.len());
+        }
+        let start = self.locations.len() as u32;
+        self.locations.extend_from_slice(location);
+        start..self.locations.len() as u32
+    }
+
     fn push(
-        &self,
+        &mut self,
         out: &mut Vec<Raw>,
         kind: IncompatibilityType,
         r: TypeId,
         w: TypeId,
         location: &[Token],
     ) {
+        if out.capacity() == 0 {
+            // An incompatible pair seldom has just one finding.
+            out.reserve(8);
+        }
         out.push(Raw {
             kind,
-            location: location.into(),
+            location: self.record(location),
             reader: r,
             writer: w,
             subject: w,
@@ -291,7 +330,9 @@ impl<'s> Checker<'s> {
         // A set for wide enums: a scan per symbol is quadratic in an enum of
         // 100,000 symbols, and cheaper than hashing in one of a few.
         let missing = if re.symbols.len() <= 16 {
-            we.symbols.iter().any(|s| !re.symbols.contains(s))
+            // Symbols usually keep their place: looked for there first.
+            (we.symbols.iter().enumerate())
+                .any(|(i, s)| re.symbols.get(i) != Some(s) && !re.symbols.contains(s))
         } else {
             let reader_symbols: std::collections::HashSet<&str> =
                 re.symbols.iter().map(String::as_str).collect();
@@ -315,9 +356,14 @@ impl<'s> Checker<'s> {
         location: &mut Vec<Token>,
         out: &mut Vec<Raw>,
     ) {
+        let Kind::Union(reader_branches) = self.reader.kind(r) else {
+            return;
+        };
         for (i, branch) in branches.iter().enumerate() {
             location.push(Token::Index(i));
-            if !self.probe(r, *branch) {
+            let readable = self.has_primitive_of(reader_branches, self.writer.kind(*branch))
+                || self.probe(r, *branch, location);
+            if !readable {
                 self.push(out, IncompatibilityType::MissingUnionBranch, r, w, location);
                 if let Some(last) = out.last_mut() {
                     last.subject = *branch;
@@ -332,10 +378,10 @@ impl<'s> Checker<'s> {
         let (rk, wk) = (reader.kind(r), writer.kind(w));
         if std::mem::discriminant(rk) == std::mem::discriminant(wk) {
             match (rk, wk) {
-                (Kind::Array(ri), Kind::Array(wi)) => {
+                (Kind::Array(ri), Kind::Array(wi)) if !self.same_primitive(*ri, *wi) => {
                     self.get(Token::Key("items"), *ri, *wi, location, out);
                 }
-                (Kind::Map(rv), Kind::Map(wv)) => {
+                (Kind::Map(rv), Kind::Map(wv)) if !self.same_primitive(*rv, *wv) => {
                     self.get(Token::Key("values"), *rv, *wv, location, out);
                 }
                 (Kind::Fixed(rf), Kind::Fixed(wf)) => {
@@ -357,7 +403,7 @@ impl<'s> Checker<'s> {
                 (Kind::Union(_), Kind::Union(branches)) => {
                     self.check_branches(branches, (r, w), location, out);
                 }
-                // Primitives of the same type.
+                // Primitives of the same type, arrays and maps of the same primitive.
                 _ => {}
             }
             return;
@@ -379,14 +425,16 @@ impl<'s> Checker<'s> {
             | (Kind::String, Kind::Bytes) => {}
             (Kind::Union(branches), _) => {
                 // A few branches are probed in turn; an index pays for itself only in wide unions.
-                let readable = if branches.len() <= SMALL_UNION {
-                    branches.iter().any(|b| self.probe(*b, w))
+                let readable = if self.has_primitive_of(branches, wk) {
+                    true
+                } else if branches.len() <= SMALL_UNION {
+                    branches.iter().any(|b| self.probe(*b, w, location))
                 } else {
                     let reader = self.reader;
                     let candidates = (self.unions.entry(r))
                         .or_insert_with(|| UnionIndex::of(reader, branches))
                         .candidates(wk);
-                    candidates.iter().any(|b| self.probe(*b, w))
+                    candidates.iter().any(|b| self.probe(*b, w, location))
                 };
                 if !readable {
                     self.push(out, IncompatibilityType::MissingUnionBranch, r, w, location);
@@ -396,8 +444,35 @@ impl<'s> Checker<'s> {
         }
     }
 
+    /// Whether both are the same primitive type, or unions of the same primitives in the same
+    /// order (`["null", "string"]`): compatible, with nothing to look into.
+    fn same_primitive(&self, r: TypeId, w: TypeId) -> bool {
+        let (rk, wk) = (self.reader.kind(r), self.writer.kind(w));
+        let same = |rk: &Kind, wk: &Kind| {
+            is_primitive(rk) && std::mem::discriminant(rk) == std::mem::discriminant(wk)
+        };
+        match (rk, wk) {
+            (Kind::Union(rb), Kind::Union(wb)) => {
+                rb.len() == wb.len()
+                    && (rb.iter().zip(wb))
+                        .all(|(r, w)| same(self.reader.kind(*r), self.writer.kind(*w)))
+            }
+            _ => same(rk, wk),
+        }
+    }
+
+    /// Whether `writer` is a primitive type and one of the reader union's `branches` is the
+    /// same primitive: that branch reads it, so the union does, without probing the others
+    /// (`["null", "string"]` read by itself is the most common union of all).
+    fn has_primitive_of(&self, branches: &[TypeId], writer: &Kind) -> bool {
+        is_primitive(writer)
+            && (branches.iter()).any(|b| {
+                std::mem::discriminant(self.reader.kind(*b)) == std::mem::discriminant(writer)
+            })
+    }
+
     /// Names match on the unqualified name, or a reader alias names the writer's full name.
-    fn check_names(&self, r: TypeId, w: TypeId, location: &mut Vec<Token>, out: &mut Vec<Raw>) {
+    fn check_names(&mut self, r: TypeId, w: TypeId, location: &mut Vec<Token>, out: &mut Vec<Raw>) {
         let (rk, wk) = (self.reader.kind(r), self.writer.kind(w));
         let (Some(rn), Some(wn)) = (rk.name(), wk.name()) else {
             return;
@@ -425,10 +500,18 @@ impl<'s> Checker<'s> {
         location.push(Token::Key("fields"));
         // Built only when a field moved: fields usually keep their position.
         let mut by_name: Option<HashMap<&str, usize>> = None;
+        // How many leading fields have the same names on both sides.
+        let mut in_place = 0;
         for (index, field) in reader.fields.iter().enumerate() {
             location.push(Token::Index(index));
             let writer_field = match writer.fields.get(index).filter(|wf| wf.name == field.name) {
-                Some(same_place) => Some(same_place),
+                Some(same_place) => {
+                    in_place += usize::from(in_place == index);
+                    Some(same_place)
+                }
+                // Every writer field is a reader field before this one (names are unique), and
+                // no alias may name one of them again: a field added at the end.
+                None if in_place == writer.fields.len() && field.aliases.is_empty() => None,
                 None => {
                     let by_name = by_name.get_or_insert_with(|| {
                         writer
@@ -450,6 +533,8 @@ impl<'s> Checker<'s> {
                 }
             };
             match writer_field {
+                // The same primitive reads itself: most fields, not worth a visit.
+                Some(wf) if self.same_primitive(field.ty, wf.ty) => {}
                 Some(wf) => {
                     self.get(Token::Key("type"), field.ty, wf.ty, location, out);
                 }
@@ -484,17 +569,20 @@ impl<'s> Checker<'s> {
         let mut reader_pos = reader.get(raw.reader).pos;
         let mut field_name = None;
         let message = match raw.kind {
-            IncompatibilityType::TypeMismatch => format!(
-                "reader type: {} not compatible with writer type: {}",
+            // Joined rather than formatted: these two are most of the findings of an
+            // incompatible pair, and `format!` cost more than finding them.
+            IncompatibilityType::TypeMismatch => [
+                "reader type: ",
                 rk.type_name(),
-                wk.type_name()
-            ),
-            IncompatibilityType::MissingUnionBranch => {
-                format!(
-                    "reader union lacking writer type: {}",
-                    writer.kind(raw.subject).type_name()
-                )
-            }
+                " not compatible with writer type: ",
+                wk.type_name(),
+            ]
+            .concat(),
+            IncompatibilityType::MissingUnionBranch => [
+                "reader union lacking writer type: ",
+                writer.kind(raw.subject).type_name(),
+            ]
+            .concat(),
             IncompatibilityType::NameMismatch => {
                 format!(
                     "expected: {}",
@@ -517,7 +605,15 @@ impl<'s> Checker<'s> {
                         .map(String::as_str)
                         .collect();
                     missing.sort_unstable();
-                    format!("[{}]", missing.join(", "))
+                    let mut message = String::from("[");
+                    for (i, symbol) in missing.iter().enumerate() {
+                        if i > 0 {
+                            message.push_str(", ");
+                        }
+                        message.push_str(symbol);
+                    }
+                    message.push(']');
+                    message
                 }
                 _ => String::new(),
             },
@@ -533,7 +629,9 @@ impl<'s> Checker<'s> {
         };
         Incompatibility {
             kind: raw.kind,
-            location: pointer(&raw.location),
+            location: pointer(
+                &self.locations[raw.location.start as usize..raw.location.end as usize],
+            ),
             message,
             reader: raw.reader,
             writer: raw.writer,
@@ -545,16 +643,109 @@ impl<'s> Checker<'s> {
     }
 }
 
-/// Java's `Incompatibility.getLocation()`: the root token dropped, the rest joined and escaped.
+/// Java's `Incompatibility.getLocation()`: the root token dropped, the rest joined.
 fn pointer(location: &[Token]) -> String {
-    let tokens: Vec<String> = location
-        .iter()
-        .skip(1)
-        .map(|t| match t {
-            Token::Key(k) if k.contains(['~', '/']) => k.replace('~', "~0").replace('/', "~1"),
-            Token::Key(k) => (*k).to_owned(),
-            Token::Index(i) => i.to_string(),
-        })
-        .collect();
-    format!("/{}", tokens.join("/"))
+    let mut out = String::with_capacity(8 * location.len());
+    for token in location.iter().skip(1) {
+        out.push('/');
+        match token {
+            // Keys are Avro's keywords (`fields`, `type`, ...): nothing to escape.
+            Token::Key(k) => out.push_str(k),
+            Token::Index(i) => push_decimal(&mut out, *i),
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// `n` in decimal, without the formatting machinery (a pointer has an index per field).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::avro::parse;
+
+    fn findings(reader: &str, writer: &str) -> Vec<(&'static str, String)> {
+        let (reader, writer) = (
+            parse("r.avsc", reader).unwrap(),
+            parse("w.avsc", writer).unwrap(),
+        );
+        let found = reader_writer_incompatibilities(&reader, &writer);
+        assert_eq!(can_read(&reader, &writer), found.is_empty());
+        found
+            .into_iter()
+            .map(|i| (i.kind.id(), i.location))
+            .collect()
+    }
+
+    fn record(fields: &str) -> String {
+        format!(r#"{{"type": "record", "name": "R", "fields": [{fields}]}}"#)
+    }
+
+    #[test]
+    fn a_field_after_the_shared_ones_is_read_through_its_alias() {
+        let writer = record(r#"{"name": "a", "type": "int"}"#);
+        let aliased = record(
+            r#"{"name": "a", "type": "int"}, {"name": "b", "type": "string", "aliases": ["a"]}"#,
+        );
+        assert_eq!(
+            findings(&aliased, &writer),
+            [("TYPE_MISMATCH", "/fields/1/type".to_owned())],
+            "b reads the writer's a"
+        );
+        let plain = record(r#"{"name": "a", "type": "int"}, {"name": "b", "type": "string"}"#);
+        assert_eq!(
+            findings(&plain, &writer),
+            [("READER_FIELD_MISSING_DEFAULT_VALUE", "/fields/1".to_owned())]
+        );
+    }
+
+    #[test]
+    fn unions_of_primitives_are_compared_branch_by_branch_unless_equal() {
+        let field = |ty: &str| record(&format!(r#"{{"name": "a", "type": {ty}}}"#));
+        let nullable = field(r#"["null", "string"]"#);
+        assert!(findings(&nullable, &nullable).is_empty());
+        assert!(findings(&nullable, &field(r#"["string", "null"]"#)).is_empty());
+        assert_eq!(
+            findings(&nullable, &field(r#"["null", "long"]"#)),
+            [("MISSING_UNION_BRANCH", "/fields/0/type/1".to_owned())]
+        );
+        assert!(findings(&field(r#"["null", "long"]"#), &field(r#"["null", "int"]"#)).is_empty());
+        assert_eq!(
+            findings(
+                &field(r#"{"type": "array", "items": "int"}"#),
+                &field(r#"{"type": "array", "items": "long"}"#)
+            ),
+            [("TYPE_MISMATCH", "/fields/0/type/items".to_owned())]
+        );
+    }
+
+    #[test]
+    fn nested_records_named_once_are_checked_where_they_are() {
+        let nested = |ty: &str| {
+            record(&format!(
+                r#"{{"name": "n", "type": {{"type": "record", "name": "N", "fields": [{{"name": "x", "type": "{ty}"}}]}}}}"#
+            ))
+        };
+        assert_eq!(
+            findings(&nested("int"), &nested("long")),
+            [("TYPE_MISMATCH", "/fields/0/type/fields/0/type".to_owned())]
+        );
+        assert!(findings(&nested("long"), &nested("int")).is_empty());
+    }
 }

@@ -213,11 +213,13 @@ impl Builder<'_> {
 
     fn push(&mut self, kind: Kind, annotations: Annotations, pos: Pos, doc: usize) -> NodeId {
         let id = NodeId(self.nodes.len() as u32);
+        let annotated = annotations != Annotations::default();
         self.nodes.push(SchemaNode {
             kind,
             annotations,
             pos,
             file: doc as u32,
+            annotated,
         });
         id
     }

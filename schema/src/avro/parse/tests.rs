@@ -37,6 +37,11 @@ fn reads_records_with_namespaces_aliases_and_recursion() {
         "named types are shared"
     );
     assert_eq!(record.fields[1].pos.line, 5);
+    assert!(
+        schema.get(schema.root()).is_referenced()
+            && schema.get(record.fields[2].ty).is_referenced(),
+        "a type named again (recursively or not) may be reached along several paths"
+    );
 }
 
 #[test]
@@ -56,6 +61,14 @@ fn forward_references_resolve() {
         panic!()
     };
     assert_eq!(branches[1], a.fields[1].ty);
+    assert!(
+        schema.get(branches[1]).is_referenced(),
+        "named before it is defined"
+    );
+    assert!(
+        !schema.get(schema.root()).is_referenced(),
+        "defined, never named again"
+    );
 }
 
 #[test]

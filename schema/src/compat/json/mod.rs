@@ -234,6 +234,9 @@ impl Engine<'_> {
             (Some(o), Some(u)) => (self.original.resolve(o), self.update.resolve(u)),
         };
         if Some(o) == original && Some(u) == update {
+            if self.same_leaves(o, u) {
+                return;
+            }
             // Neither side came through a `$ref`: a node written in place has one parent, so
             // this pair is met once and needs no memo (which would cost a map entry and a copy
             // of its findings for every property of a wide object).
@@ -281,6 +284,49 @@ impl Engine<'_> {
                 ..change.clone()
             });
         }
+    }
+
+    /// Whether two nodes are the same leaf (no subschemas: `true`, `null`, a string with the
+    /// same constraints, an enum of the same values), with the same annotations, or the same
+    /// combination of such leaves in the same order (`"type": ["null", "string"]`): nothing
+    /// differs, and most properties of an evolving schema are such pairs.
+    fn same_leaves(&self, o: NodeId, u: NodeId) -> bool {
+        let (on, un) = (self.original.get(o), self.update.get(u));
+        let same_leaf = |ok: &Kind, uk: &Kind| match (ok, uk) {
+            (Kind::Empty, Kind::Empty)
+            | (Kind::True, Kind::True)
+            | (Kind::False, Kind::False)
+            | (Kind::Boolean, Kind::Boolean)
+            | (Kind::Null, Kind::Null) => true,
+            (Kind::String(o), Kind::String(u)) => o == u,
+            (Kind::Number(o), Kind::Number(u)) => o == u,
+            (Kind::Enum(o), Kind::Enum(u)) => o == u,
+            (Kind::Const(o), Kind::Const(u)) => o == u,
+            _ => false,
+        };
+        let same = match (&on.kind, &un.kind) {
+            (
+                Kind::Combined {
+                    criterion: oc,
+                    subschemas: os,
+                    synthetic: osyn,
+                },
+                Kind::Combined {
+                    criterion: uc,
+                    subschemas: us,
+                    synthetic: usyn,
+                },
+            ) => {
+                (oc, osyn) == (uc, usyn)
+                    && os.len() == us.len()
+                    && os.iter().zip(us).all(|(o, u)| {
+                        let (on, un) = (self.original.get(*o), self.update.get(*u));
+                        same_leaf(&on.kind, &un.kind) && on.same_annotations(un)
+                    })
+            }
+            (ok, uk) => same_leaf(ok, uk),
+        };
+        same && on.same_annotations(un)
     }
 
     fn compare_pair(&mut self, ctx: &mut Ctx, o: NodeId, u: NodeId) {

@@ -57,6 +57,9 @@ impl Engine<'_> {
     fn compare_required(&mut self, ctx: &mut Ctx, members: &Members<'_>) {
         let (o, u, oi, ui) = (members.o.object, members.u.object, &members.o, &members.u);
         use Difference::*;
+        if o.required.is_empty() && u.required.is_empty() {
+            return;
+        }
         ctx.enter("required");
         for (place, (name, _)) in o.properties.iter().enumerate() {
             let Some(update_schema) = members.in_update(place, name) else {
@@ -97,32 +100,51 @@ impl Engine<'_> {
     fn compare_properties(&mut self, ctx: &mut Ctx, members: &Members<'_>) {
         let (o, u) = (members.o.object, members.u.object);
         ctx.enter("properties");
-        let kept = (o.properties.iter().enumerate())
-            .map(|(place, (name, os))| (name, Some(*os), members.in_update(place, name)));
-        let added = (u.properties.iter().enumerate())
-            .filter(|(place, (name, _))| members.in_original(*place, name).is_none())
-            .map(|(_, (name, us))| (name, None, Some(*us)));
-        for (name, os, us) in kept.chain(added) {
-            ctx.enter(name);
-            // Point findings about one property at that property in each file that has it.
-            let saved = ctx.pos;
-            if let Some(os) = os {
-                ctx.pos.0 = self.original.get(os).pos;
+        for (place, (name, os)) in o.properties.iter().enumerate() {
+            let us = members.in_update(place, name);
+            // Most properties of an evolving schema are unchanged leaves.
+            if us.is_some_and(|us| self.same_leaves(*os, us)) {
+                continue;
             }
-            if let Some(us) = us {
-                ctx.pos.1 = self.update.get(us).pos;
-            }
-            match (os, us) {
-                (Some(os), Some(us)) => self.compare(ctx, Some(os), Some(us)),
-                (Some(os), None) => self.property_removed(ctx, name, os, u),
-                (None, Some(us)) => {
-                    self.property_added(ctx, name, us, o, members.u.required(name));
-                }
-                (None, None) => {}
-            }
-            ctx.pos = saved;
-            ctx.leave();
+            self.compare_property(ctx, members, name, Some(*os), us);
         }
+        // The update's own properties: none among the names both sides share at their places.
+        for (place, (name, us)) in u.properties.iter().enumerate().skip(members.common) {
+            if members.in_original(place, name).is_none() {
+                self.compare_property(ctx, members, name, None, Some(*us));
+            }
+        }
+        ctx.leave();
+    }
+
+    /// One property that either side has.
+    fn compare_property(
+        &mut self,
+        ctx: &mut Ctx,
+        members: &Members<'_>,
+        name: &str,
+        os: Option<NodeId>,
+        us: Option<NodeId>,
+    ) {
+        ctx.enter(name);
+        // Point findings about one property at that property in each file that has it.
+        let saved = ctx.pos;
+        if let Some(os) = os {
+            ctx.pos.0 = self.original.get(os).pos;
+        }
+        if let Some(us) = us {
+            ctx.pos.1 = self.update.get(us).pos;
+        }
+        match (os, us) {
+            (Some(os), Some(us)) => self.compare(ctx, Some(os), Some(us)),
+            (Some(os), None) => self.property_removed(ctx, name, os, members.u.object),
+            (None, Some(us)) => {
+                let required = members.u.required(name);
+                self.property_added(ctx, name, us, members.o.object, required);
+            }
+            (None, None) => {}
+        }
+        ctx.pos = saved;
         ctx.leave();
     }
 
