@@ -114,6 +114,21 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether this is one of the eight primitive types.
+    pub fn is_primitive(&self) -> bool {
+        matches!(
+            self,
+            Kind::Null
+                | Kind::Boolean
+                | Kind::Int
+                | Kind::Long
+                | Kind::Float
+                | Kind::Double
+                | Kind::Bytes
+                | Kind::String
+        )
+    }
+
     /// The type's name in Avro Java's `Schema.Type` spelling, used in messages that must match it.
     pub fn type_name(&self) -> &'static str {
         match self {

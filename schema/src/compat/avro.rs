@@ -188,20 +188,6 @@ impl UnionIndex {
     }
 }
 
-fn is_primitive(kind: &Kind) -> bool {
-    matches!(
-        kind,
-        Kind::Null
-            | Kind::Boolean
-            | Kind::Int
-            | Kind::Long
-            | Kind::Float
-            | Kind::Double
-            | Kind::Bytes
-            | Kind::String
-    )
-}
-
 impl<'s> Checker<'s> {
     fn new(reader: &'s AvroSchema, writer: &'s AvroSchema, first_only: bool) -> Self {
         Checker {
@@ -449,7 +435,7 @@ impl<'s> Checker<'s> {
     fn same_primitive(&self, r: TypeId, w: TypeId) -> bool {
         let (rk, wk) = (self.reader.kind(r), self.writer.kind(w));
         let same = |rk: &Kind, wk: &Kind| {
-            is_primitive(rk) && std::mem::discriminant(rk) == std::mem::discriminant(wk)
+            rk.is_primitive() && std::mem::discriminant(rk) == std::mem::discriminant(wk)
         };
         match (rk, wk) {
             (Kind::Union(rb), Kind::Union(wb)) => {
@@ -465,7 +451,7 @@ impl<'s> Checker<'s> {
     /// same primitive: that branch reads it, so the union does, without probing the others
     /// (`["null", "string"]` read by itself is the most common union of all).
     fn has_primitive_of(&self, branches: &[TypeId], writer: &Kind) -> bool {
-        is_primitive(writer)
+        writer.is_primitive()
             && (branches.iter()).any(|b| {
                 std::mem::discriminant(self.reader.kind(*b)) == std::mem::discriminant(writer)
             })
