@@ -115,6 +115,7 @@ pub enum Kind {
 
 impl Kind {
     /// Whether this is one of the eight primitive types.
+    #[inline]
     pub fn is_primitive(&self) -> bool {
         matches!(
             self,

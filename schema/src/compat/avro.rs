@@ -432,6 +432,7 @@ impl<'s> Checker<'s> {
 
     /// Whether both are the same primitive type, or unions of the same primitives in the same
     /// order (`["null", "string"]`): compatible, with nothing to look into.
+    #[inline]
     fn same_primitive(&self, r: TypeId, w: TypeId) -> bool {
         let (rk, wk) = (self.reader.kind(r), self.writer.kind(w));
         let same = |rk: &Kind, wk: &Kind| {

@@ -214,12 +214,21 @@ impl Builder<'_> {
     fn push(&mut self, kind: Kind, annotations: Annotations, pos: Pos, doc: usize) -> NodeId {
         let id = NodeId(self.nodes.len() as u32);
         let annotated = annotations != Annotations::default();
+        let nodes = &self.nodes;
+        let shape = if annotated {
+            None
+        } else {
+            Shape::of(&kind, |branch| {
+                (nodes.get(branch.0 as usize)).and_then(|node| node.shape)
+            })
+        };
         self.nodes.push(SchemaNode {
             kind,
             annotations,
             pos,
             file: doc as u32,
             annotated,
+            shape,
         });
         id
     }

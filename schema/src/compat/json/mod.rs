@@ -292,6 +292,9 @@ impl Engine<'_> {
     /// differs, and most properties of an evolving schema are such pairs.
     fn same_leaves(&self, o: NodeId, u: NodeId) -> bool {
         let (on, un) = (self.original.get(o), self.update.get(u));
+        if let (Some(os), Some(us)) = (on.shape, un.shape) {
+            return os == us;
+        }
         let same_leaf = |ok: &Kind, uk: &Kind| match (ok, uk) {
             (Kind::Empty, Kind::Empty)
             | (Kind::True, Kind::True)
@@ -918,4 +921,48 @@ fn compare_enums(ctx: &mut Ctx, o: &[serde_json::Value], u: &[serde_json::Value]
         Difference::ENUM_ARRAY_CHANGED
     };
     ctx.add_at("enum", kind);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jsonschema::parse;
+
+    /// (difference, path) of every difference from `original` to `update` in a property `a`.
+    fn property_differences(original: &str, update: &str) -> Vec<(Difference, String)> {
+        let object = |schema: &str| {
+            let text = format!(r#"{{"type": "object", "properties": {{"a": {schema}}}}}"#);
+            parse("s.json", &text).unwrap()
+        };
+        differences(&object(original), &object(update), Policy::Strict)
+            .into_iter()
+            .map(|c| (c.difference, c.path))
+            .collect()
+    }
+
+    #[test]
+    fn equal_leaves_are_skipped_and_anything_else_compared() {
+        let nullable = r#"{"type": ["null", "string"]}"#;
+        assert!(property_differences(nullable, nullable).is_empty());
+        assert!(property_differences(nullable, r#"{"type": ["string", "null"]}"#).is_empty());
+        assert!(
+            property_differences(nullable, r#"{"type": ["null", "string"], "title": "A"}"#)
+                .contains(&(Difference::TITLE_CHANGED, "#/properties/a".to_owned()))
+        );
+        assert!(
+            property_differences(nullable, r#"{"type": ["null", "integer"]}"#)
+                .iter()
+                .any(|(d, _)| !d.is_compatible(Policy::Strict))
+        );
+        assert_eq!(
+            property_differences(
+                r#"{"type": "string"}"#,
+                r#"{"type": "string", "maxLength": 3}"#
+            ),
+            [(
+                Difference::MAX_LENGTH_ADDED,
+                "#/properties/a/maxLength".to_owned()
+            )]
+        );
+    }
 }

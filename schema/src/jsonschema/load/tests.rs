@@ -180,3 +180,43 @@ fn long_chains_of_references_are_an_error() {
         .message
         .contains("levels deep through references"));
 }
+
+#[test]
+fn plain_types_and_their_lists_have_a_shape_that_tells_them_apart() {
+    let shape = |text: &str| {
+        let s = load(text);
+        s.get(s.root()).shape
+    };
+    let nullable = shape(r#"{"type": ["null", "string"]}"#);
+    assert!(nullable.is_some());
+    assert_eq!(nullable, shape(r#"{"type": ["null", "string"]}"#));
+    // The same model, written the long way.
+    assert_eq!(
+        nullable,
+        shape(r#"{"anyOf": [{"type": "null"}, {"type": "string"}]}"#)
+    );
+    for other in [
+        r#"{"type": ["string", "null"]}"#,
+        r#"{"type": ["null", "integer"]}"#,
+        r#"{"oneOf": [{"type": "null"}, {"type": "string"}]}"#,
+        r#"{"type": "string"}"#,
+    ] {
+        assert_ne!(nullable, shape(other), "{other}");
+    }
+    assert_ne!(
+        shape(r#"{"type": "integer"}"#),
+        shape(r#"{"type": "number"}"#)
+    );
+    // Constraints, annotations and references are for the engine to compare.
+    for none in [
+        r#"{"type": "string", "maxLength": 3}"#,
+        r#"{"type": "number", "minimum": 0}"#,
+        r#"{"type": ["null", "string"], "title": "Name"}"#,
+        r#"{"type": "string", "default": "x"}"#,
+        r#"{"enum": ["a"]}"#,
+        r#"{"type": "object"}"#,
+        r##"{"$defs": {"s": {"type": "string"}}, "anyOf": [{"$ref": "#/$defs/s"}, {"type": "null"}]}"##,
+    ] {
+        assert_eq!(shape(none), None, "{none}");
+    }
+}
