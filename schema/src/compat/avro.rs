@@ -111,12 +111,41 @@ enum Memo {
     Done(Option<Rc<[Raw]>>),
 }
 
-/// One step of the location: a keyword or an index.
+/// One step of the location: a keyword or an index (eight bytes: findings copy their
+/// location).
 #[derive(Debug, Clone, Copy)]
 enum Token {
-    /// One of Avro's keywords, which need no escaping in a JSON pointer.
-    Key(&'static str),
-    Index(usize),
+    Key(Key),
+    Index(u32),
+}
+
+/// The keywords of a location: Avro's, which need no escaping in a JSON pointer.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    /// The root, which Java's location starts with and drops.
+    Root,
+    Fields,
+    Items,
+    Name,
+    Size,
+    Symbols,
+    Type,
+    Values,
+}
+
+impl Key {
+    fn as_str(self) -> &'static str {
+        match self {
+            Key::Root => "",
+            Key::Fields => "fields",
+            Key::Items => "items",
+            Key::Name => "name",
+            Key::Size => "size",
+            Key::Symbols => "symbols",
+            Key::Type => "type",
+            Key::Values => "values",
+        }
+    }
 }
 
 struct Checker<'s> {
@@ -205,7 +234,7 @@ impl<'s> Checker<'s> {
     fn fresh(&mut self, r: TypeId, w: TypeId, out: &mut Vec<Raw>) -> bool {
         // Deep enough for most schemas without growing.
         let mut location = Vec::with_capacity(32);
-        self.get(Token::Key(""), r, w, &mut location, out)
+        self.get(Token::Key(Key::Root), r, w, &mut location, out)
     }
 
     /// Whether a pair is compatible; what it finds is not reported. Java starts a fresh location
@@ -214,7 +243,7 @@ impl<'s> Checker<'s> {
     fn probe(&mut self, r: TypeId, w: TypeId, location: &mut Vec<Token>) -> bool {
         let mut scratch = Vec::new();
         let reporting = std::mem::replace(&mut self.reporting, false);
-        let compatible = self.get(Token::Key(""), r, w, location, &mut scratch);
+        let compatible = self.get(Token::Key(Key::Root), r, w, location, &mut scratch);
         self.reporting = reporting;
         compatible
     }
@@ -328,7 +357,7 @@ impl<'s> Checker<'s> {
         };
         let reader_default_ok = re.default.as_ref().is_some_and(|d| re.symbols.contains(d));
         if missing && !reader_default_ok {
-            location.push(Token::Key("symbols"));
+            location.push(Token::Key(Key::Symbols));
             self.push(out, IncompatibilityType::MissingEnumSymbols, r, w, location);
             location.pop();
         }
@@ -346,7 +375,7 @@ impl<'s> Checker<'s> {
             return;
         };
         for (i, branch) in branches.iter().enumerate() {
-            location.push(Token::Index(i));
+            location.push(Token::Index(i as u32));
             let readable = self.has_primitive_of(reader_branches, self.writer.kind(*branch))
                 || self.probe(r, *branch, location);
             if !readable {
@@ -365,15 +394,15 @@ impl<'s> Checker<'s> {
         if std::mem::discriminant(rk) == std::mem::discriminant(wk) {
             match (rk, wk) {
                 (Kind::Array(ri), Kind::Array(wi)) if !self.same_primitive(*ri, *wi) => {
-                    self.get(Token::Key("items"), *ri, *wi, location, out);
+                    self.get(Token::Key(Key::Items), *ri, *wi, location, out);
                 }
                 (Kind::Map(rv), Kind::Map(wv)) if !self.same_primitive(*rv, *wv) => {
-                    self.get(Token::Key("values"), *rv, *wv, location, out);
+                    self.get(Token::Key(Key::Values), *rv, *wv, location, out);
                 }
                 (Kind::Fixed(rf), Kind::Fixed(wf)) => {
                     self.check_names(r, w, location, out);
                     if rf.size != wf.size {
-                        location.push(Token::Key("size"));
+                        location.push(Token::Key(Key::Size));
                         self.push(out, IncompatibilityType::FixedSizeMismatch, r, w, location);
                         location.pop();
                     }
@@ -398,7 +427,7 @@ impl<'s> Checker<'s> {
         // A reader is compatible with a writer union when it can read every branch.
         if let Kind::Union(branches) = wk {
             for (i, branch) in branches.iter().enumerate() {
-                self.get(Token::Index(i), r, *branch, location, out);
+                self.get(Token::Index(i as u32), r, *branch, location, out);
             }
             return;
         }
@@ -467,7 +496,7 @@ impl<'s> Checker<'s> {
         if rn.name == wn.name || rk.aliases().contains(&wn.fullname()) {
             return;
         }
-        location.push(Token::Key("name"));
+        location.push(Token::Key(Key::Name));
         self.push(out, IncompatibilityType::NameMismatch, r, w, location);
         location.pop();
     }
@@ -484,13 +513,13 @@ impl<'s> Checker<'s> {
         else {
             return;
         };
-        location.push(Token::Key("fields"));
+        location.push(Token::Key(Key::Fields));
         // Built only when a field moved: fields usually keep their position.
         let mut by_name: Option<HashMap<&str, usize>> = None;
         // How many leading fields have the same names on both sides.
         let mut in_place = 0;
         for (index, field) in reader.fields.iter().enumerate() {
-            location.push(Token::Index(index));
+            location.push(Token::Index(index as u32));
             let writer_field = match writer.fields.get(index).filter(|wf| wf.name == field.name) {
                 Some(same_place) => {
                     in_place += usize::from(in_place == index);
@@ -523,13 +552,13 @@ impl<'s> Checker<'s> {
                 // The same primitive reads itself: most fields, not worth a visit.
                 Some(wf) if self.same_primitive(field.ty, wf.ty) => {}
                 Some(wf) => {
-                    self.get(Token::Key("type"), field.ty, wf.ty, location, out);
+                    self.get(Token::Key(Key::Type), field.ty, wf.ty, location, out);
                 }
                 None if field.default.is_some() => {}
                 None => {
                     if matches!(self.reader.kind(field.ty), Kind::Enum(e) if e.default.is_some()) {
                         // Java compares the field's enum with the whole writer record here.
-                        self.get(Token::Key("type"), field.ty, w, location, out);
+                        self.get(Token::Key(Key::Type), field.ty, w, location, out);
                     } else {
                         self.push(
                             out,
@@ -636,8 +665,7 @@ fn pointer(location: &[Token]) -> String {
     for token in location.iter().skip(1) {
         out.push('/');
         match token {
-            // Keys are Avro's keywords (`fields`, `type`, ...): nothing to escape.
-            Token::Key(k) => out.push_str(k),
+            Token::Key(k) => out.push_str(k.as_str()),
             Token::Index(i) => push_decimal(&mut out, *i),
         }
     }
@@ -648,8 +676,8 @@ fn pointer(location: &[Token]) -> String {
 }
 
 /// `n` in decimal, without the formatting machinery (a pointer has an index per field).
-fn push_decimal(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
+fn push_decimal(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
     let mut at = digits.len();
     loop {
         at -= 1;
@@ -659,7 +687,7 @@ fn push_decimal(out: &mut String, mut n: usize) {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 #[cfg(test)]
