@@ -219,6 +219,39 @@ pub struct Field {
     pub doc: Option<String>,
     /// Where the field's object starts.
     pub pos: Pos,
+    /// See [`NameKey`].
+    pub(crate) key: NameKey,
+}
+
+impl Field {
+    /// Whether both fields have the same name.
+    #[inline]
+    pub fn has_name_of(&self, other: &Field) -> bool {
+        self.key == other.key && (self.name.len() <= NameKey::EXACT || self.name == other.name)
+    }
+}
+
+/// A name's length and first sixteen bytes, kept beside it: different keys mean different names,
+/// and equal keys equal names of up to sixteen bytes. A record's check compares one name per
+/// field, and the key spares most of them a look at bytes stored elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NameKey {
+    len: usize,
+    prefix: [u8; NameKey::EXACT],
+}
+
+impl NameKey {
+    const EXACT: usize = 16;
+
+    pub(crate) fn of(name: &str) -> Self {
+        let mut prefix = [0; Self::EXACT];
+        let head = &name.as_bytes()[..name.len().min(Self::EXACT)];
+        prefix[..head.len()].copy_from_slice(head);
+        NameKey {
+            len: name.len(),
+            prefix,
+        }
+    }
 }
 
 /// An enum type.

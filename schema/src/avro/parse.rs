@@ -511,6 +511,7 @@ impl Builder<'_> {
             default,
             doc: self.optional_string(node, "doc")?,
             pos: node.pos,
+            key: NameKey::of(name),
         })
     }
 

@@ -520,7 +520,7 @@ impl<'s> Checker<'s> {
         let mut in_place = 0;
         for (index, field) in reader.fields.iter().enumerate() {
             location.push(Token::Index(index as u32));
-            let writer_field = match writer.fields.get(index).filter(|wf| wf.name == field.name) {
+            let writer_field = match writer.fields.get(index).filter(|wf| wf.has_name_of(field)) {
                 Some(same_place) => {
                     in_place += usize::from(in_place == index);
                     Some(same_place)
@@ -728,6 +728,20 @@ mod tests {
             findings(&plain, &writer),
             [("READER_FIELD_MISSING_DEFAULT_VALUE", "/fields/1".to_owned())]
         );
+    }
+
+    #[test]
+    fn long_names_that_share_their_first_sixteen_bytes_are_different_fields() {
+        let writer = record(r#"{"name": "customer_address_line1", "type": "string"}"#);
+        let reader = record(r#"{"name": "customer_address_line2", "type": "string"}"#);
+        assert_eq!(
+            findings(&reader, &writer),
+            [("READER_FIELD_MISSING_DEFAULT_VALUE", "/fields/0".to_owned())]
+        );
+        assert!(findings(&writer, &writer).is_empty());
+        let short = |name: &str| record(&format!(r#"{{"name": "{name}", "type": "int"}}"#));
+        assert!(!findings(&short("ab"), &short("abc")).is_empty());
+        assert!(findings(&short("abc"), &short("abc")).is_empty());
     }
 
     #[test]
