@@ -64,6 +64,15 @@ impl SchemaDoc {
         crate::jsonschema::parse(name, text).map(SchemaDoc::Json)
     }
 
+    /// The file's top-level value with the positions of its members (their own values stand as
+    /// `null`).
+    pub fn top_level(&self) -> &crate::source::Node {
+        match self {
+            SchemaDoc::Avro(s) => s.top_level(),
+            SchemaDoc::Json(s) => s.top_level(),
+        }
+    }
+
     /// The file the schema was read from.
     pub fn file(&self) -> &str {
         match self {

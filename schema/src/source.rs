@@ -88,6 +88,33 @@ impl Node {
         }
     }
 
+    /// This value with its members' (or elements') own values left out, standing as `null` at
+    /// their positions: what [`parse_top_level`] reads, taken from a tree already built (a
+    /// parsed schema keeps it, so that where its top-level keys are needs no second parse).
+    pub fn top_level(&self) -> Node {
+        let skipped = |node: &Node| Node {
+            value: Value::Null,
+            pos: node.pos,
+        };
+        let value = match &self.value {
+            Value::Object(members) => Value::Object(
+                (members.iter())
+                    .map(|m| Member {
+                        key: m.key.clone(),
+                        key_pos: m.key_pos,
+                        value: skipped(&m.value),
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(items.iter().map(skipped).collect()),
+            scalar => scalar.clone(),
+        };
+        Node {
+            value,
+            pos: self.pos,
+        }
+    }
+
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Member> {
         self.as_object()?.iter().find(|m| m.key == key)
@@ -546,6 +573,7 @@ mod tests {
             let full = parse(text).unwrap();
             let top = parse_top_level(text).unwrap();
             assert_eq!(top.pos, full.pos, "{text}");
+            assert_eq!(full.top_level(), top, "the kept top level is the one read: {text}");
             // Never past the end, whatever is skipped.
             for cut in 0..text.len() {
                 if text.is_char_boundary(cut) {

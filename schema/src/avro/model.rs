@@ -1,7 +1,7 @@
 //! The Avro schema model: an arena of types, so that recursive and shared named types are plain
 //! indices and a reader/writer pair can be memoised by identity, as Avro Java does.
 
-use crate::source::Pos;
+use crate::source::{Node, Pos};
 
 /// Index of a type in its [`AvroSchema`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -19,9 +19,17 @@ pub struct AvroSchema {
     pub file: String,
     /// Every file read: referenced files first, the root's last (`AvroType::file` indexes it).
     pub(crate) files: Vec<String>,
+    /// The root file's top level, with the positions of its members.
+    pub(crate) top: Node,
 }
 
 impl AvroSchema {
+    /// The root file's top-level value with the positions of its members (their own values
+    /// stand as `null`): where a key such as `name` or `doc` is written.
+    pub fn top_level(&self) -> &Node {
+        &self.top
+    }
+
     /// The root type.
     pub fn root(&self) -> TypeId {
         self.root

@@ -65,6 +65,10 @@ impl AvroParser {
             unions: Vec::new(),
             files: Vec::new(),
             placeholders: HashMap::new(),
+            top: Node {
+                value: source::Value::Null,
+                pos: Pos::default(),
+            },
         };
         for reference in references {
             builder.read_file(*reference)?;
@@ -80,6 +84,7 @@ impl AvroParser {
             root,
             file: file.name.to_owned(),
             files: builder.files,
+            top: builder.top,
         })
     }
 }
@@ -110,12 +115,16 @@ struct Builder<'o> {
     files: Vec<String>,
     /// Placeholder of a forward reference to the type it named, once resolved.
     placeholders: HashMap<TypeId, TypeId>,
+    /// The top level of the file read last.
+    top: Node,
 }
 
 impl Builder<'_> {
     fn read_file(&mut self, file: SourceFile<'_>) -> Result<TypeId, SchemaError> {
         let node = source::parse(file.text).map_err(|e| SchemaError::syntax(file.name, e))?;
         self.files.push(file.name.to_owned());
+        // The root file is read last.
+        self.top = node.top_level();
         self.parse_type(&node, None)
     }
 

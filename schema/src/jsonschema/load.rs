@@ -103,6 +103,7 @@ impl JsonSchemaLoader {
         path: Option<PathBuf>,
     ) -> Result<JsonSchema, SchemaError> {
         let json = source::parse(text).map_err(|e| SchemaError::syntax(name, e))?;
+        let top = json.top_level();
         let mut b = Builder {
             loader: self,
             nodes: Vec::new(),
@@ -118,6 +119,7 @@ impl JsonSchemaLoader {
             nodes: b.nodes,
             root,
             files: b.docs.into_iter().map(|d| d.name).collect(),
+            top,
         })
     }
 }

@@ -15,9 +15,17 @@ pub struct JsonSchema {
     pub(crate) nodes: Vec<SchemaNode>,
     pub(crate) root: NodeId,
     pub(crate) files: Vec<String>,
+    /// The root file's top level, with the positions of its members.
+    pub(crate) top: crate::source::Node,
 }
 
 impl JsonSchema {
+    /// The root file's top-level value with the positions of its members (their own values
+    /// stand as `null`): where a key such as `title` is written.
+    pub fn top_level(&self) -> &crate::source::Node {
+        &self.top
+    }
+
     /// The root schema.
     pub fn root(&self) -> NodeId {
         self.root
