@@ -573,7 +573,11 @@ mod tests {
             let full = parse(text).unwrap();
             let top = parse_top_level(text).unwrap();
             assert_eq!(top.pos, full.pos, "{text}");
-            assert_eq!(full.top_level(), top, "the kept top level is the one read: {text}");
+            assert_eq!(
+                full.top_level(),
+                top,
+                "the kept top level is the one read: {text}"
+            );
             // Never past the end, whatever is skipped.
             for cut in 0..text.len() {
                 if text.is_char_boundary(cut) {

@@ -3,7 +3,11 @@
 //! incompatibility types, messages and locations, in the same order, every one of them.
 //!
 //! Pairs of types are memoised by identity, as Java does: a pair met again returns its first
-//! result, and a pair met while it is being checked (recursion) counts as compatible.
+//! result, and a pair met while it is being checked (recursion) counts as compatible. Only a
+//! pair with a type the schema names again ([`AvroType::is_referenced`]) can be met twice, so
+//! only those pairs are memoised.
+//!
+//! [`AvroType::is_referenced`]: crate::avro::AvroType::is_referenced
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
