@@ -231,8 +231,17 @@ impl Builder<'_> {
             file: doc as u32,
             annotated,
             shape,
+            part: false,
         });
         id
+    }
+
+    /// Marks nodes made of one object's keywords that become the subschemas of a node for the
+    /// whole object: their annotations are that node's.
+    fn mark_parts(&mut self, parts: &[NodeId]) {
+        for part in parts {
+            self.nodes[part.0 as usize].part = true;
+        }
     }
 
     fn build_document(&mut self, doc: usize) -> Result<NodeId, SchemaError> {
@@ -357,16 +366,19 @@ impl Builder<'_> {
             match parts.len() {
                 0 => self.push(Kind::Empty, annotations.clone(), node.pos, doc),
                 1 => parts[0],
-                _ => self.push(
-                    Kind::Combined {
-                        criterion: Criterion::All,
-                        subschemas: parts,
-                        synthetic: true,
-                    },
-                    annotations.clone(),
-                    node.pos,
-                    doc,
-                ),
+                _ => {
+                    self.mark_parts(&parts);
+                    self.push(
+                        Kind::Combined {
+                            criterion: Criterion::All,
+                            subschemas: parts,
+                            synthetic: true,
+                        },
+                        annotations.clone(),
+                        node.pos,
+                        doc,
+                    )
+                }
             }
         };
         self.record_anchors(node, doc, &annotations, id);
@@ -509,6 +521,7 @@ impl Builder<'_> {
                 if typed.len() == 1 {
                     parts.push(typed[0]);
                 } else if !typed.is_empty() {
+                    self.mark_parts(&typed);
                     parts.push(self.push(
                         Kind::Combined {
                             criterion: Criterion::Any,

@@ -100,6 +100,9 @@ pub struct SchemaNode {
     pub(crate) annotated: bool,
     /// See [`Shape`].
     pub(crate) shape: Option<Shape>,
+    /// A part the loader made of its parent's keywords (one type of a type list, one keyword
+    /// group of an object): its annotations are the parent's, and belong to the parent.
+    pub(crate) part: bool,
 }
 
 /// An exact code for the commonest nodes: a type without constraints or annotations
