@@ -89,8 +89,8 @@ impl Node {
     }
 
     /// This value with its members' (or elements') own values left out, standing as `null` at
-    /// their positions: what [`parse_top_level`] reads, taken from a tree already built (a
-    /// parsed schema keeps it, so that where its top-level keys are needs no second parse).
+    /// their positions: a parsed schema keeps it, so that where its top-level keys are written
+    /// needs neither the whole tree nor a second parse.
     pub fn top_level(&self) -> Node {
         let skipped = |node: &Node| Node {
             value: Value::Null,
@@ -186,20 +186,6 @@ pub struct SyntaxError {
 /// # Errors
 /// Malformed JSON, trailing characters, duplicate object keys, or nesting deeper than [`MAX_DEPTH`].
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    parse_to(text, usize::MAX)
-}
-
-/// The document's top-level value with the positions of its members; the members' values are
-/// skipped, not built, and stand as `null`. For a text already read with [`parse`] (a lint that
-/// needs only where the top-level keys are): it does not check what it skips.
-///
-/// # Errors
-/// As [`parse`], for what it reads.
-pub fn parse_top_level(text: &str) -> Result<Node, SyntaxError> {
-    parse_to(text, 1)
-}
-
-fn parse_to(text: &str, built_depth: usize) -> Result<Node, SyntaxError> {
     let mut parser = Parser {
         bytes: text.as_bytes(),
         text,
@@ -207,7 +193,6 @@ fn parse_to(text: &str, built_depth: usize) -> Result<Node, SyntaxError> {
         line: 1,
         line_start: 0,
         depth: 0,
-        built_depth,
         last: (0, 1),
     };
     parser.skip_ws();
@@ -226,8 +211,6 @@ struct Parser<'a> {
     line: u32,
     line_start: usize,
     depth: usize,
-    /// Values nested this deep are skipped rather than built.
-    built_depth: usize,
     /// The last position computed: the next one on the same line counts on from there, so
     /// long one-line documents are not re-counted from the start of the line each time.
     last: (usize, u32),
@@ -281,13 +264,6 @@ impl Parser<'_> {
 
     fn value(&mut self) -> Result<Node, SyntaxError> {
         let pos = self.pos();
-        if self.depth >= self.built_depth {
-            self.skip_value();
-            return Ok(Node {
-                value: Value::Null,
-                pos,
-            });
-        }
         let value = match self.peek() {
             None => return Err(self.error("unexpected end of input: expected a JSON value")),
             Some(b'{') => self.nested(Self::object)?,
@@ -303,48 +279,6 @@ impl Parser<'_> {
             }
         };
         Ok(Node { value, pos })
-    }
-
-    /// Moves past one value of a valid document without building it, counting lines.
-    fn skip_value(&mut self) {
-        let mut open = 0usize;
-        while let Some(b) = self.peek() {
-            match b {
-                b'"' => {
-                    self.at += 1;
-                    // To the closing quote, stepping over escapes (a valid string holds no
-                    // raw line breaks, so no line is passed).
-                    while let Some(found) =
-                        memchr::memchr2(b'"', b'\\', self.bytes.get(self.at..).unwrap_or_default())
-                    {
-                        self.at += found + 1;
-                        if self.bytes[self.at - 1] == b'"' {
-                            break;
-                        }
-                        self.at += 1;
-                    }
-                }
-                b'{' | b'[' => {
-                    open += 1;
-                    self.at += 1;
-                }
-                b'}' | b']' if open == 0 => return,
-                b'}' | b']' => {
-                    open -= 1;
-                    self.at += 1;
-                }
-                b',' | b' ' | b'\t' | b'\r' | b'\n' if open == 0 => return,
-                b'\n' => {
-                    self.at += 1;
-                    self.line += 1;
-                    self.line_start = self.at;
-                }
-                _ => self.at += 1,
-            }
-            if open == 0 && matches!(b, b'"' | b'}' | b']') {
-                return;
-            }
-        }
     }
 
     fn nested(
@@ -562,7 +496,7 @@ mod tests {
 
     /// The top-level members, their keys and positions, as the full parse has them.
     #[test]
-    fn the_top_level_parse_finds_what_the_full_parse_finds_at_the_top() {
+    fn the_top_level_keeps_what_the_full_parse_finds_at_the_top() {
         let texts = [
             "{\n  \"a\": [1, \"x]}\\\"\", {\"n\": {}}],\n  \"b\": null, \"c\": -1.5e3,\n\"d\": {\"e\":\n [\n]}, \"f\": \"\\u00e9t\u{e9}\"  ,\n \"g\":true}",
             "[1, {\"a\": 2},\n \"x\", []]",
@@ -571,20 +505,8 @@ mod tests {
         ];
         for text in texts {
             let full = parse(text).unwrap();
-            let top = parse_top_level(text).unwrap();
+            let top = full.top_level();
             assert_eq!(top.pos, full.pos, "{text}");
-            assert_eq!(
-                full.top_level(),
-                top,
-                "the kept top level is the one read: {text}"
-            );
-            // Never past the end, whatever is skipped.
-            for cut in 0..text.len() {
-                if text.is_char_boundary(cut) {
-                    let _ = parse_top_level(&text[..cut]);
-                }
-            }
-            let _ = parse_top_level(&format!("{text}\\"));
             match (&full.value, &top.value) {
                 (Value::Object(full), Value::Object(top)) => {
                     assert_eq!(full.len(), top.len(), "{text}");

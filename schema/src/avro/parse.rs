@@ -65,15 +65,13 @@ impl AvroParser {
             unions: Vec::new(),
             files: Vec::new(),
             placeholders: HashMap::new(),
-            top: Node {
-                value: source::Value::Null,
-                pos: Pos::default(),
-            },
         };
         for reference in references {
-            builder.read_file(*reference)?;
+            let node = builder.read_file(*reference)?;
+            builder.parse_type(&node, None)?;
         }
-        let root = builder.read_file(file)?;
+        let node = builder.read_file(file)?;
+        let root = builder.parse_type(&node, None)?;
         builder.resolve()?;
         let root = builder.resolved(root);
         builder.check_unions()?;
@@ -84,7 +82,7 @@ impl AvroParser {
             root,
             file: file.name.to_owned(),
             files: builder.files,
-            top: builder.top,
+            top: node.top_level(),
         })
     }
 }
@@ -115,17 +113,14 @@ struct Builder<'o> {
     files: Vec<String>,
     /// Placeholder of a forward reference to the type it named, once resolved.
     placeholders: HashMap<TypeId, TypeId>,
-    /// The top level of the file read last.
-    top: Node,
 }
 
 impl Builder<'_> {
-    fn read_file(&mut self, file: SourceFile<'_>) -> Result<TypeId, SchemaError> {
+    /// Parses a file's JSON; its types are read next, as from this file.
+    fn read_file(&mut self, file: SourceFile<'_>) -> Result<Node, SchemaError> {
         let node = source::parse(file.text).map_err(|e| SchemaError::syntax(file.name, e))?;
         self.files.push(file.name.to_owned());
-        // The root file is read last.
-        self.top = node.top_level();
-        self.parse_type(&node, None)
+        Ok(node)
     }
 
     fn file_index(&self) -> u32 {

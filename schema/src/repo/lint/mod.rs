@@ -11,7 +11,7 @@ use super::{Diagnostic, Format, LoadedEvent, LoadedRepository, Repository, Sever
 use crate::avro::{AvroSchema, Kind as AvroKind};
 use crate::jsonschema::{JsonSchema, Kind as JsonKind};
 use crate::naming;
-use crate::source::{Node, Pos};
+use crate::source::Pos;
 use crate::SchemaDoc;
 
 /// What `lint` found, and the configuration mistakes that stop it.
@@ -157,8 +157,6 @@ struct VersionView<'a> {
     number: u32,
     file: &'a str,
     doc: &'a SchemaDoc,
-    /// The top-level value, with the positions of its members.
-    raw: &'a Node,
     /// The event's name, where the version gives one, and where it is written.
     name: Option<String>,
     name_pos: Pos,
@@ -171,13 +169,11 @@ impl<'a> EventView<'a> {
             .iter()
             .filter_map(|version| {
                 let doc = version.doc.as_ref().ok()?;
-                let raw = doc.top_level();
-                let (name, name_pos) = event_name(doc, raw);
+                let (name, name_pos) = event_name(doc);
                 Some(VersionView {
                     number: version.number,
                     file: &version.file,
                     doc,
-                    raw,
                     name,
                     name_pos,
                 })
@@ -255,7 +251,7 @@ fn json_open_content_model(view: &EventView<'_>, out: &mut Vec<Diagnostic>) {
     let SchemaDoc::Json(_) = version.doc else {
         return;
     };
-    let raw = version.raw;
+    let raw = version.doc.top_level();
     if raw.get("additionalProperties").is_none() && raw.get("$ref").is_none() {
         out.push(Rule::JSON_OPEN_CONTENT_MODEL.at(
             version.file,
@@ -335,7 +331,7 @@ fn event_name_matches_folder(view: &EventView<'_>, out: &mut Vec<Diagnostic>) {
 
 fn event_doc_missing(view: &EventView<'_>, out: &mut Vec<Diagnostic>) {
     for version in &view.versions {
-        let raw = version.raw;
+        let raw = version.doc.top_level();
         let doc_key = match version.doc {
             SchemaDoc::Avro(_) => "doc",
             SchemaDoc::Json(_) => "description",
@@ -397,12 +393,12 @@ fn field_doc_missing(view: &EventView<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The event's name and where it is written.
-fn event_name(doc: &SchemaDoc, raw: &Node) -> (Option<String>, Pos) {
+fn event_name(doc: &SchemaDoc) -> (Option<String>, Pos) {
     let key = match doc {
         SchemaDoc::Avro(_) => "name",
         SchemaDoc::Json(_) => "title",
     };
-    let pos = raw.get_value(key).map_or(START, |v| v.pos);
+    let pos = (doc.top_level().get_value(key)).map_or(START, |v| v.pos);
     let name = match doc {
         SchemaDoc::Avro(s) => s.kind(s.root()).name().map(|n| n.name.clone()),
         SchemaDoc::Json(s) => s.get(s.root()).annotations.title.clone(),
