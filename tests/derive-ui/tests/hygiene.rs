@@ -1,3 +1,8 @@
+//! The derive's expansion names everything it uses by absolute path: it compiles, without
+//! warnings, in a module where `Result`, `Option`, `Some`, `None`, `core` and `tidings` are
+//! shadowed. An ordinary test rather than a trybuild pass case: cargo compiles it with the rest
+//! of the workspace, and trybuild then only checks (a pass case makes it build every dependency
+//! to machine code in its own target folder).
 #![deny(warnings)]
 #![allow(dead_code)]
 
@@ -19,7 +24,10 @@ mod events {
 
     /// A customer paid for an order.
     #[derive(::tidings::Event, Serialize, Deserialize)]
-    #[event(schema = "ui/schemas/orders/thing_created/v1.avsc", name = "ThingCreated")]
+    #[event(
+        schema = "ui/schemas/orders/thing_created/v1.avsc",
+        name = "ThingCreated"
+    )]
     #[serde(rename = "ThingCreated")]
     pub(crate) struct Created {
         id: String,
@@ -36,7 +44,8 @@ mod events {
     }
 }
 
-fn main() {
+#[test]
+fn expands_with_the_prelude_shadowed() {
     use ::tidings::Event;
     assert_eq!(events::Created::NAME, "ThingCreated");
     assert_eq!(events::Created::VERSION, 1);
