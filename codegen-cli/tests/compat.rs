@@ -1,8 +1,6 @@
 //! `tidings compat` as a user runs it: the real binary, real files, exit codes and output.
 
-mod common;
-
-use common::{repo_root, stderr, stdout, tidings, write};
+use crate::common::{repo_root, stderr, stdout, tidings, write};
 
 const V1: &str = r#"{
   "type": "record",

@@ -5,12 +5,10 @@
 //! local registry) are bounded by the parse-time limits: 128 levels of JSON text and
 //! `tidings_schema::MAX_TYPE_DEPTH` levels of types once references are followed.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{serve, stderr, stdout, write};
+use crate::common::{serve, stderr, stdout, write};
 use serde_json::{json, Value};
 
 /// The four ways to nest deeply, each at the deepest level tidings accepts.

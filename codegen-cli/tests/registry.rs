@@ -2,12 +2,10 @@
 //! the embedded local registry by default, a served one by URL, two processes writing to one
 //! registry at once, all-or-nothing refusals, an unreachable registry.
 
-mod common;
-
 use std::collections::{BTreeMap, HashSet};
 use std::process::Command;
 
-use common::{serve, stderr, stdout, tidings, write};
+use crate::common::{serve, stderr, stdout, tidings, write};
 use serde_json::Value;
 
 fn sample_project() -> tempfile::TempDir {

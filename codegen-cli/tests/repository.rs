@@ -1,11 +1,9 @@
 //! `tidings lint` and `tidings check` on real project folders, with real git for baselines.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{repo_root, stderr, stdout, tidings, write};
+use crate::common::{repo_root, stderr, stdout, tidings, write};
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")

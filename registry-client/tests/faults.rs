@@ -1,14 +1,12 @@
 //! Faults, over real HTTP on 127.0.0.1: 5xx and 429 are retried (with `Retry-After`), other 4xx
 //! are not, slow answers time out, dropped connections and closed ports are transport errors.
 
-mod common;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::quick;
 use axum::http::{HeaderMap, StatusCode};
-use common::quick;
 use tidings_registry::{ClientBuilder, Error, Level};
 
 /// A server whose n-th answer (from 0) is `answer(n)`, counting requests.

@@ -5,14 +5,12 @@
 //! whole scenario from the recorded requests, and each typed result is checked against the
 //! recorded answer. Nothing is copied by hand from the transcript.
 
-mod common;
-
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+use crate::common::transcript;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use common::transcript;
 use serde_json::Value;
 use tidings_registry::{
     Client, ClientBuilder, Error, Level, NewSchema, Reference, RetryPolicy, SchemaQuery, VersionRef,

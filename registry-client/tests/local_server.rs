@@ -2,9 +2,7 @@
 //! registry (Karapace) replayed against it, answer codes compared; and the typed client
 //! through a whole life cycle, restarts included.
 
-mod common;
-
-use common::transcript;
+use crate::common::transcript;
 use serde_json::{json, Value};
 use tidings_registry::local::server::LocalServer;
 use tidings_registry::{ClientBuilder, Level, NewSchema, Reference, RetryPolicy, VersionRef};

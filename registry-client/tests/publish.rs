@@ -3,16 +3,14 @@
 //! registration happened, the client never heard). Every time: the report says exactly what
 //! was registered, the next run completes the job, and nothing is registered twice.
 
-mod common;
-
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::quick;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use common::quick;
 use tidings_registry::local::server::LocalServer;
 use tidings_registry::publish::{self, Outcome, Plan, PublishOptions, Snapshot};
 use tidings_registry::{Client, ClientBuilder};
@@ -20,7 +18,7 @@ use tidings_schema::repo::Repository;
 
 /// The sample repository, copied.
 fn sample() -> (tempfile::TempDir, Plan) {
-    let dir = common::sample_project("");
+    let dir = crate::common::sample_project("");
     let plan = plan_of(dir.path());
     (dir, plan)
 }

@@ -3,15 +3,13 @@
 //! told to, caches and coalesces look-ups, does not cache failures, follows Confluent's
 //! `use.latest.version`, and reads writer schemas back by id, references resolved.
 
-mod common;
-
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::common::sample_project;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use common::sample_project;
 use tidings::registry::{AsyncSchemaRegistry, EventSchema, RegistryError, SchemaRegistry};
 use tidings_generated_sample::identity::{UserRegisteredV1, UserRegisteredV3};
 use tidings_generated_sample::orders::{OrderCreatedV1, OrderCreatedV2};
