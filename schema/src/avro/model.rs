@@ -138,6 +138,12 @@ impl Kind {
         )
     }
 
+    /// Whether both are the same primitive type: it reads itself, with nothing inside to look at.
+    #[inline]
+    pub(crate) fn is_same_primitive_as(&self, other: &Kind) -> bool {
+        self.is_primitive() && std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+
     /// The type's name in Avro Java's `Schema.Type` spelling, used in messages that must match it.
     pub fn type_name(&self) -> &'static str {
         match self {

@@ -398,7 +398,7 @@ fn event_name(doc: &SchemaDoc) -> (Option<String>, Pos) {
         SchemaDoc::Avro(_) => "name",
         SchemaDoc::Json(_) => "title",
     };
-    let pos = (doc.top_level().get_value(key)).map_or(START, |v| v.pos);
+    let pos = doc.top_level().get_value(key).map_or(START, |v| v.pos);
     let name = match doc {
         SchemaDoc::Avro(s) => s.kind(s.root()).name().map(|n| n.name.clone()),
         SchemaDoc::Json(s) => s.get(s.root()).annotations.title.clone(),
