@@ -583,6 +583,20 @@ fn generate_writes_the_types_and_check_finds_stale_files() {
         "{}",
         stdout(&stale)
     );
+    // Run from another folder with `-C`: the advice names it too, and works from there.
+    let (parent, name) = (
+        dir.path().parent().unwrap(),
+        dir.path().file_name().unwrap(),
+    );
+    let name = name.to_str().unwrap();
+    let stale = tidings(
+        &["generate", "-C", name, "--out", "gen", "--uuid", "--check"],
+        parent,
+    );
+    assert_eq!(stale.status.code(), Some(1));
+    let advice =
+        format!("stale, run `tidings generate -C {name} --out gen --uuid` (UPDATE_NEEDED)");
+    assert!(stdout(&stale).contains(&advice), "{}", stdout(&stale));
 }
 
 #[test]

@@ -37,6 +37,9 @@ pub(crate) fn run(args: GenerateArgs) -> anyhow::Result<Exit> {
         }
         // The command that brings them up to date: this one, without `--check`.
         let mut command = "tidings generate".to_owned();
+        if args.project.project != std::path::Path::new(".") {
+            command += &format!(" -C {}", args.project.project.display());
+        }
         if args.out != std::path::Path::new(crate::cli::DEFAULT_GENERATE_OUT) {
             command += &format!(" --out {}", args.out.display());
         }
