@@ -320,6 +320,14 @@ fn check_reports_incompatible_versions_in_every_format() {
         result["locations"][0]["physicalLocation"]["region"]["startLine"],
         7
     );
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "schemas/orders/order_paid/v3.avsc"
+    );
+    let driver = &sarif["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["name"], "tidings");
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(driver["rules"][index]["id"], "TYPE_MISMATCH");
 
     let junit = stdout(&tidings(&["check", "--format", "junit"], dir.path()));
     assert!(junit.starts_with("<?xml"), "{junit}");
