@@ -1039,6 +1039,15 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_host_names_reach_the_wire_as_punycode() {
+        // reqwest parses the URL with url, whose IDNA back end is the idna_adapter the workspace
+        // pins (1.1, unicode-rs; tidings-cli's Cargo.toml says why). 1.0 would refuse the name.
+        // (Python agrees: `"schémas".encode("idna")`.)
+        let url = reqwest::Url::parse("https://schémas.example:8081/subjects").unwrap();
+        assert_eq!(url.host_str(), Some("xn--schmas-dva.example"));
+    }
+
+    #[test]
     fn builder_refuses_bad_urls() {
         assert!(ClientBuilder::new("localhost:8081").build().is_err());
         assert!(
