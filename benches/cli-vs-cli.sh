@@ -10,11 +10,12 @@ cd "$(dirname "$0")/.."
 for tool in hyperfine rsgen-avro; do
   command -v "$tool" >/dev/null || { echo "needs $tool on PATH (see the head of this script)"; exit 2; }
 done
-cargo build --release -q -p tidings-cli -p tidings-benches --bin tidings --bin generate-repository
+cargo build --release -q -p tidings-cli
+cargo build --release -q --manifest-path benches/Cargo.toml --bin generate-repository
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-target/release/generate-repository "$work/avro" 1000 1 avro
-target/release/generate-repository "$work/mixed" 10000 5
+benches/target/release/generate-repository "$work/avro" 1000 1 avro
+benches/target/release/generate-repository "$work/mixed" 10000 5
 hyperfine -w 2 -r 20 -N \
   "target/release/tidings generate -C $work/avro --out $work/out-tidings" \
   "rsgen-avro '$work/avro/schemas/**/*.avsc' $work/out-rsgen.rs" \

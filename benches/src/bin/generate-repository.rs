@@ -1,5 +1,5 @@
 //! Writes the generated benchmark repository to a folder, to time the `tidings` binary on it:
-//! `cargo run -p tidings-benches --bin generate-repository -- DIR [EVENTS] [VERSIONS] [avro]`
+//! `cargo run --manifest-path benches/Cargo.toml --bin generate-repository -- DIR [EVENTS] [VERSIONS] [avro]`
 //! (`avro`: every event in Avro, as the code generation comparison with rsgen-avro needs).
 
 fn main() {
