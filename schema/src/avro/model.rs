@@ -138,10 +138,16 @@ impl Kind {
         )
     }
 
+    /// Whether both are the same type (both records, both `long`, ...), whatever is inside.
+    #[inline]
+    pub(crate) fn is_same_type_as(&self, other: &Kind) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+
     /// Whether both are the same primitive type: it reads itself, with nothing inside to look at.
     #[inline]
     pub(crate) fn is_same_primitive_as(&self, other: &Kind) -> bool {
-        self.is_primitive() && std::mem::discriminant(self) == std::mem::discriminant(other)
+        self.is_primitive() && self.is_same_type_as(other)
     }
 
     /// The type's name in Avro Java's `Schema.Type` spelling, used in messages that must match it.

@@ -395,7 +395,7 @@ impl<'s> Checker<'s> {
     fn calculate(&mut self, r: TypeId, w: TypeId, location: &mut Vec<Token>, out: &mut Vec<Raw>) {
         let (reader, writer) = (self.reader, self.writer);
         let (rk, wk) = (reader.kind(r), writer.kind(w));
-        if std::mem::discriminant(rk) == std::mem::discriminant(wk) {
+        if rk.is_same_type_as(wk) {
             match (rk, wk) {
                 (Kind::Array(ri), Kind::Array(wi)) if !self.same_primitive(*ri, *wi) => {
                     self.get(Token::Key(Key::Items), *ri, *wi, location, out);
@@ -483,11 +483,8 @@ impl<'s> Checker<'s> {
     /// same primitive: that branch reads it, so the union does, without probing the others
     /// (`["null", "string"]` read by itself is the most common union of all).
     fn has_primitive_of(&self, branches: &[TypeId], writer: &Kind) -> bool {
-        // `is_same_primitive_as` per branch would ask `is_primitive` of the writer each time.
         writer.is_primitive()
-            && (branches.iter()).any(|b| {
-                std::mem::discriminant(self.reader.kind(*b)) == std::mem::discriminant(writer)
-            })
+            && (branches.iter()).any(|b| self.reader.kind(*b).is_same_type_as(writer))
     }
 
     /// Names match on the unqualified name, or a reader alias names the writer's full name.

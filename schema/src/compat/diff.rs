@@ -280,7 +280,7 @@ impl Walker<'_> {
         let (old, new) = (self.old, self.new);
         let (ot, nt) = (old.get(o), new.get(n));
         let pos = Some(nt.pos);
-        if std::mem::discriminant(&ot.kind) != std::mem::discriminant(&nt.kind) {
+        if !ot.kind.is_same_type_as(&nt.kind) {
             let what = format!(
                 "the type changed from {} to {}",
                 describe_type(old, o),
